@@ -1,0 +1,39 @@
+"""govstats: tidy, validated, traceable data from Chinese government information-disclosure
+annual reports (政府信息公开工作年度报告).
+
+    import govstats
+    data = govstats.load()                       # the tables `govstats build` wrote
+    one = govstats.read_report("data/raw/000_7e7a0834d21815b9.txt")
+    one.facts                                    # same columns as data.facts
+"""
+
+from __future__ import annotations
+
+import os
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "build", "load", "read_report"]
+
+
+def read_report(path: str | os.PathLike):
+    """Read one report file. Returns a Dataset (reports, facts, unmapped, errors) for that file;
+    a bad file gives one failed reports row and its error, not an exception."""
+    from .export import to_dataset
+    from .pipeline import process_file
+
+    return to_dataset([process_file(path)])
+
+
+def load(folder: str | os.PathLike = "data/processed"):
+    """Load the tables a build wrote (reports, facts, unmapped, errors) as DataFrames."""
+    from .export import load as _load
+
+    return _load(folder)
+
+
+def build(folder: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/processed", progress: bool = False):
+    """Build `folder` into `out` and return the tables."""
+    from .export import build as _build
+
+    return _build(folder, out, progress=progress)

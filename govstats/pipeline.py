@@ -1,0 +1,116 @@
+"""read → recognise → extract → validate for one file, and the folder build that accounts for
+every input file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalogue import load_catalogue
+from .errors import ReportError, UnsupportedFormatError
+from .extract_tables import extract_tables
+from .model import Document
+from .read_text import read_text
+from .recognise import Recognition, recognise
+from .validate import basic_checks
+
+MANIFEST_NAME = "MANIFEST.csv"
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+PLANNED_FORMATS = {".pdf": "PDF", ".docx": "DOCX", ".doc": "DOC", ".html": "HTML", ".htm": "HTML", ".wps": "WPS"}
+
+
+@dataclass
+class ReportResult:
+    """Everything govstats read from one file; the DataFrame rows of the build."""
+
+    report: dict
+    facts: list[dict] = field(default_factory=list)
+    unmapped: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    document: Document | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.report["status"] == "parsed"
+
+
+def read_document(path: Path, name: str) -> Document:
+    suffix = path.suffix.lower()
+    if suffix in PLANNED_FORMATS:
+        raise UnsupportedFormatError(f"{PLANNED_FORMATS[suffix]} reports are not read yet; convert it to text (UTF-8) or wait for the {PLANNED_FORMATS[suffix]} reader")
+    return read_text(name, path.read_bytes())
+
+
+def process_file(path: str | os.PathLike, name: str | None = None) -> ReportResult:
+    """Read one report file; a bad file gives a failed result with its reason, never an exception."""
+    path = Path(path)
+    name = name or path.name
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    base = {"file": name, "sha256": sha, "size_bytes": len(data), "format": _format_of(path)}
+    try:
+        doc = read_document(path, name)
+    except ReportError as exc:
+        return ReportResult(
+            report={**base, "status": "failed", "error_code": exc.code},
+            errors=[_error(name, sha, "error", "read", exc.code, exc.message, exc.line)],
+        )
+    return _analyse(doc, base)
+
+
+def _analyse(doc: Document, base: dict) -> ReportResult:
+    catalogue = load_catalogue()
+    rec = recognise(doc, catalogue)
+    tables = extract_tables(doc.tables, catalogue, rec.template_hint)
+    statistics = [t for t in tables if t.is_statistics_table]
+    template = rec.template_hint or ("custom" if statistics else "narrative")
+    facts = [f for t in statistics for f in t.facts]
+    unmapped = [u for t in statistics for u in t.unmapped]
+    for row in facts + unmapped:
+        row.update(file=base["file"], sha256=base["sha256"])
+    errors = [_error(base["file"], base["sha256"], "warning", "recognise", code, msg, None) for code, msg in rec.warnings]
+    for code, message, line in basic_checks(template, facts, unmapped, catalogue):
+        errors.append(_error(base["file"], base["sha256"], "warning", "validate", code, message, line))
+    report = {
+        **base,
+        "encoding": doc.encoding,
+        "status": "parsed",
+        "error_code": "",
+        **_recognition_fields(rec),
+        "template": template,
+        "n_paragraphs": len(doc.paragraphs),
+        "n_tables": len(doc.tables),
+        "n_statistics_tables": len(statistics),
+        "n_facts": len(facts),
+        "n_unmapped": len(unmapped),
+    }
+    return ReportResult(report, facts, unmapped, errors, doc)
+
+
+def _recognition_fields(rec: Recognition) -> dict:
+    fields = ("title", "agency", "agency_kind", "admin_level", "province", "city", "county", "town", "adcode", "report_year", "published", "doc_number")
+    out = {f: getattr(rec, f) for f in fields}
+    out["evidence"] = "; ".join(f"{k}: {v}" for k, v in rec.evidence.items())
+    return out
+
+
+def _error(file: str, sha: str, severity: str, stage: str, code: str, message: str, line: int | None) -> dict:
+    return {"file": file, "sha256": sha, "severity": severity, "stage": stage, "code": code, "message": message, "line": line}
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return PLANNED_FORMATS.get(suffix, "text").lower()
+
+
+def input_files(folder: str | os.PathLike) -> list[Path]:
+    """Every regular file below the folder, in a stable order, except the manifest and hidden
+    files (`.gitkeep`). Nothing else is skipped: a file that is not a report fails visibly."""
+    root = Path(folder)
+    files = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.name != MANIFEST_NAME and not any(part.startswith(".") for part in path.relative_to(root).parts):
+            files.append(path)
+    return files

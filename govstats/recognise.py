@@ -1,0 +1,286 @@
+"""Recognise what a report is: agency, its kind and region (with the 6-digit administrative
+code from jionlp's gazetteer), reporting year, publication date, document number and template era.
+
+Every field carries the line it was read from, so a researcher can check it.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import csv
+import functools
+import io
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from .catalogue import Catalogue
+from .model import Document, Table
+from .normalize import compact, nfkc
+
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})年度?")
+_TITLE_SUFFIX = re.compile(r"(?:关于)?(?:的)?政府信息(?:与政务)?公开(?:工作)?(?:的)?(?:年度)?(?:报告|年报|情况).*$")
+_PERIOD = re.compile(r"统计(?:期限|时限|时间|期间)[^。]{0,12}?((?:19|20)\d{2})年\s*1\s*月\s*1\s*日")
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+_DATE = re.compile(r"^([\d〇零一二三四五六七八九]{4})年([\d一二三四五六七八九十]{1,3})月([\d一二三四五六七八九十]{1,3})日$")
+_DOC_NUMBER = re.compile(r"^(\S{1,12}?[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号)$")
+_PHONE = re.compile(r"(?<!\d)(0\d{2,3})\s*[-—－–]?\s*\d{7,8}(?!\d)")
+_INSTITUTION_END = tuple("局委办府院厅处署室部所站馆队会心")
+
+
+@dataclass
+class Recognition:
+    title: str = ""
+    agency: str = ""
+    agency_kind: str = ""
+    admin_level: str = ""
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    town: str = ""
+    adcode: str = ""
+    report_year: int | None = None
+    published: str = ""
+    doc_number: str = ""
+    template_hint: str = ""  # from era markers; the pipeline settles custom / narrative
+    evidence: dict[str, str] = field(default_factory=dict)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (code, message)
+
+
+def recognise(doc: Document, catalogue: Catalogue) -> Recognition:
+    rec = Recognition()
+    lines = [(i + 1, compact(ln)) for i, ln in enumerate(doc.lines) if compact(ln)]
+    lines_outside_tables = _lines_outside_tables(doc, lines)
+    _title(rec, doc, lines_outside_tables)
+    _doc_number(rec, doc, lines_outside_tables)
+    _year(rec, doc, lines_outside_tables)
+    _published_and_signature(rec, doc, lines_outside_tables)
+    rec.agency_kind = agency_kind(rec.agency)
+    _region(rec, doc)
+    rec.template_hint, evidence = detect_era(doc.tables, catalogue, rec.report_year)
+    if evidence:
+        rec.evidence["template"] = evidence
+    return rec
+
+
+def _lines_outside_tables(doc: Document, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    in_table = {cell.line for t in doc.tables for r in t.rows for cell in r.cells if cell.line}
+    return [(n, s) for n, s in lines if n not in in_table]
+
+
+def _title(rec: Recognition, doc: Document, lines: list[tuple[int, str]]) -> None:
+    """The title is the first line (or two wrapped lines) that names a 报告 near the top."""
+    head = lines[:12]
+    for k, (n, text) in enumerate(head):
+        if _DOC_NUMBER.match(text):
+            continue
+        joined = text
+        if "报告" not in joined and k + 1 < len(head) and "报告" in head[k + 1][1] and len(head[k + 1][1]) <= 20:
+            joined += head[k + 1][1]
+        if "报告" in joined and "公开" in joined and len(joined) <= 60:
+            rec.title = joined
+            rec.evidence["title"] = _quote(doc, n, 2 if joined != text else 1)
+            without_year = _YEAR_IN_TITLE.sub("", joined, count=1)
+            rec.agency = _TITLE_SUFFIX.sub("", without_year).strip("《》")
+            return
+
+
+def _quote(doc: Document, line: int, count: int = 1) -> str:
+    """`line N: text as printed` (a wrapped title spans two non-blank lines)."""
+    printed = [ln.strip() for ln in doc.lines[line - 1 :] if ln.strip()][:count]
+    return f"line {line}: " + " / ".join(printed)
+
+
+def _doc_number(rec: Recognition, doc: Document, lines: list[tuple[int, str]]) -> None:
+    for n, text in lines[:8]:
+        m = _DOC_NUMBER.match(text)
+        if m:
+            rec.doc_number = m.group(1)
+            rec.evidence["doc_number"] = _quote(doc, n)
+            return
+
+
+def _year(rec: Recognition, doc: Document, lines: list[tuple[int, str]]) -> None:
+    m = _YEAR_IN_TITLE.search(rec.title)
+    if m:
+        rec.report_year = int(m.group(1))
+        rec.evidence["report_year"] = rec.evidence["title"]
+        return
+    for n, text in lines:
+        m = _PERIOD.search(text)
+        if m:
+            rec.report_year = int(m.group(1))
+            rec.evidence["report_year"] = _quote(doc, n)
+            return
+
+
+def parse_date(text: str) -> str:
+    """`2018 年 3 月 26 日` or `二〇一八年三月二十六日` → `2018-03-26` ('' if not a date)."""
+    m = _DATE.match(compact(text))
+    if not m:
+        return ""
+    year = "".join(_CN_DIGITS.get(c, c) for c in m.group(1))
+    month, day = (_small_number(g) for g in m.group(2, 3))
+    if not (year.isdigit() and 1 <= month <= 12 and 1 <= day <= 31):
+        return ""
+    return f"{year}-{month:02d}-{day:02d}"
+
+
+def _small_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    import cn2an
+
+    try:
+        return int(cn2an.cn2an(text, "normal"))
+    except ValueError:
+        return 0
+
+
+def _published_and_signature(rec: Recognition, doc: Document, lines: list[tuple[int, str]]) -> None:
+    """The last date printed alone on a line is the publication date; the line above it is
+    the signing agency, which names it more fully than the title does (`兴庆区掌政镇人民政府`)."""
+    for k in range(len(lines) - 1, -1, -1):
+        n, text = lines[k]
+        date = parse_date(text)
+        if not date:
+            continue
+        rec.published = date
+        rec.evidence["published"] = _quote(doc, n)
+        if k > 0:
+            sign_line, signature = lines[k - 1]
+            if len(signature) <= 30 and not re.search(r"[，。；：,;:]", signature):
+                title_agency = rec.agency
+                if not title_agency or (signature.startswith(title_agency) and not title_agency.endswith(_INSTITUTION_END)):
+                    rec.agency = signature
+                    rec.evidence["agency"] = _quote(doc, sign_line)
+        break
+    if rec.agency and "agency" not in rec.evidence:
+        rec.evidence["agency"] = rec.evidence.get("title", "")
+
+
+@functools.cache
+def _agency_kinds() -> list[tuple[str, str]]:
+    with resources.files("govstats.data").joinpath("agency_kinds.csv").open(encoding="utf-8") as f:
+        rows = [(r["suffix"], r["kind"]) for r in csv.DictReader(f)]
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+def agency_kind(agency: str) -> str:
+    for suffix, kind in _agency_kinds():
+        if agency.endswith(suffix):
+            return kind
+    return "other_agency" if agency else ""
+
+
+# ---------------------------------------------------------------- region
+
+
+@functools.cache
+def _jionlp():
+    with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
+        import jionlp
+    return jionlp
+
+
+@functools.cache
+def _gazetteer() -> tuple[dict, dict[str, list[tuple[str, str]]]]:
+    """jionlp's administrative divisions, and county name → [(province, city)] to spot names
+    that several counties share (朝阳区, 铁西区…)."""
+    tree = _jionlp().china_location_loader()
+    counties: dict[str, list[tuple[str, str]]] = collections.defaultdict(list)
+    for province, cities in tree.items():
+        if province.startswith("_"):
+            continue
+        for city, county_map in cities.items():
+            if city.startswith("_"):
+                continue
+            for county in county_map:
+                if not county.startswith("_"):
+                    counties[county].append((province, city))
+    return tree, counties
+
+
+def _region(rec: Recognition, doc: Document) -> None:
+    if not rec.agency:
+        return
+    jio = _jionlp()
+    tree, counties = _gazetteer()
+    found = jio.parse_location(rec.agency, town_village=True)
+    evidence = f"agency name {rec.agency}"
+    county = found.get("county")
+    if county and len(counties.get(county, [])) > 1:
+        phone = _area_phone(doc)
+        if phone:
+            place = jio.phone_location(phone)
+            hint = (place.get("province") or "") + (place.get("city") or "")
+            if hint:
+                found = jio.parse_location(hint + rec.agency, town_village=True)
+                evidence += f"; {county} is ambiguous, resolved by the phone area code of {phone} ({hint})"
+        else:
+            rec.warnings.append(("region_ambiguous", f"{county} names {len(counties[county])} counties and no phone number is printed; took jionlp's first reading"))
+    if not found.get("province"):
+        rec.warnings.append(("region_unknown", f"no province, city or county recognised in {rec.agency!r}"))
+        return
+    rec.province = found["province"] or ""
+    rec.city = found.get("city") or ""
+    rec.county = found.get("county") or ""
+    rec.town = found.get("town") or ""
+    if rec.agency_kind in ("town_government", "subdistrict_office") or rec.town:
+        rec.admin_level = "town"
+    elif rec.county:
+        rec.admin_level = "county"
+    elif rec.city and rec.city != rec.province:
+        rec.admin_level = "prefecture"
+    else:
+        rec.admin_level = "province"
+    node = tree.get(rec.province, {})
+    code = node.get("_admin_code", "")
+    if rec.admin_level != "province" and rec.city in node:
+        node = node[rec.city]
+        code = node.get("_admin_code", code)
+        if rec.county in node:
+            code = node[rec.county].get("_admin_code", code)
+    rec.adcode = code
+    rec.evidence["region"] = evidence
+
+
+def _area_phone(doc: Document) -> str:
+    for line in doc.lines[:60]:
+        m = _PHONE.search(nfkc(line))
+        if m:
+            return m.group(0)
+    return ""
+
+
+# ---------------------------------------------------------------- template era
+
+
+def detect_era(tables: list[Table], catalogue: Catalogue, year: int | None) -> tuple[str, str]:
+    """Apply the era rules of templates/README.md, in order, to the text of the tables.
+
+    Returns (era, evidence); era is '' when no marker is printed, and the pipeline then decides
+    between `custom` (a statistics table of the agency's own) and `narrative` (none at all)."""
+    text = compact("\n".join(t.text() for t in tables))
+    hits = collections.defaultdict(list)
+    for template, marker in catalogue.era_markers:
+        if marker in text:
+            hits[template].append(marker)
+
+    def found(era: str, rule: str, why: str = "") -> tuple[str, str]:
+        return era, f"{era}: the tables print " + "、".join(hits[rule][:3]) + why
+
+    if hits["2021"]:
+        return found("2021", "2021")
+    if hits["2019"]:
+        return found("2019", "2019")
+    if hits["2019/2021"]:
+        if year is not None:
+            return found("2019" if year <= 2020 else "2021", "2019/2021", f"; reporting year {year}")
+        return found("2021" if "逾期不补正" in text else "2019", "2019/2021", "; decided by the 其他处理 sub-items")
+    if hits["2014"]:
+        return found("2014", "2014")
+    if hits["2008"] and year is not None and year <= 2013:
+        return found("2008", "2008", f"; reporting year {year}")
+    return "", ""

@@ -1,0 +1,86 @@
+"""The one definition of every output table's columns: export orders and types by it, and the
+data dictionary documents it. Nothing else lists the columns."""
+
+from __future__ import annotations
+
+# (column, pandas dtype, description)
+REPORTS = [
+    ("file", "string", "file name inside the input folder"),
+    ("sha256", "string", "SHA-256 of the file's bytes"),
+    ("size_bytes", "Int64", "file size"),
+    ("format", "string", "reader used: text (pdf, docx, html to come)"),
+    ("encoding", "string", "text encoding detected (utf-8, utf-8-sig, gb18030, utf-16…)"),
+    ("status", "string", "parsed or failed; every input file has one row"),
+    ("error_code", "string", "why the file failed (see errors); empty when parsed"),
+    ("title", "string", "report title as printed (wrapped lines joined)"),
+    ("agency", "string", "agency as printed (title or signature line)"),
+    ("agency_kind", "string", "kind of agency from its name: civil_affairs_bureau, town_government, …"),
+    ("admin_level", "string", "province, prefecture, county or town"),
+    ("province", "string", "province-level division (jionlp gazetteer)"),
+    ("city", "string", "prefecture-level division"),
+    ("county", "string", "county-level division"),
+    ("town", "string", "town or township (乡镇/街道), when the agency is one"),
+    ("adcode", "string", "6-digit administrative code of the county-level unit (a town carries its county's, a prefecture its own)"),
+    ("report_year", "Int64", "year the report covers"),
+    ("published", "string", "publication date printed at the end (YYYY-MM-DD); empty when none is printed"),
+    ("doc_number", "string", "document number printed above the title (元民〔2018〕2号)"),
+    ("template", "string", "template era: 2014, 2019, 2021, custom (an agency's own 附表), narrative (no table), 2008"),
+    ("n_paragraphs", "Int64", "prose paragraphs read"),
+    ("n_tables", "Int64", "tables read"),
+    ("n_statistics_tables", "Int64", "tables with at least two catalogue indicators"),
+    ("n_facts", "Int64", "rows in facts for this file"),
+    ("n_unmapped", "Int64", "rows in unmapped for this file"),
+    ("evidence", "string", "where each recognised field was read: `field: line N: text; …`"),
+]
+
+_FACT_COMMON = [
+    ("file", "string", "file name inside the input folder"),
+    ("sha256", "string", "SHA-256 of the file's bytes"),
+    ("key", "string", "indicator key from the catalogue (data_dictionary.md); empty in unmapped"),
+    ("applicant_type", "string", "column of the 2019/2021 application matrix (natural_person, commercial_enterprise, …, total); else empty"),
+    ("area", "string", "urban, rural or all for 低保 figures; else empty"),
+    ("period", "string", "empty = the reporting year; YYYY stated explicitly; YYYY-MM for a month; cumulative for 历年累计"),
+    ("value", "Float64", "the number in the registry unit; empty when missing, not applicable or unparsed — never 0 for a blank"),
+    ("unit", "string", "registry unit: money in 元 (万元 × 10 000), counts in the key's unit (件, 条, 次…)"),
+    ("qualifier", "string", "exact; approx (余/多/约: value is the printed bound); missing (blank cell); not_applicable (— - /); unparsed (text that is not a number)"),
+    ("source", "string", "table or narrative"),
+    ("evidence", "string", "the printed row (cells joined by |) with the column header path in ‹›"),
+    ("label_printed", "string", "row label as printed (row-header fragments joined by /)"),
+    ("value_printed", "string", "the cell as printed"),
+    ("unit_printed", "string", "unit printed in the row or cell, if any"),
+    ("template", "string", "template the table was read against (2014, 2019, 2021, custom)"),
+    ("table", "Int64", "1-based table number in the document"),
+    ("row", "Int64", "1-based row number in the table"),
+    ("col", "Int64", "1-based cell number in the row as printed"),
+    ("line", "Int64", "1-based line of the cell in the text file"),
+    ("page", "Int64", "1-based page, when the format has pages"),
+    ("lines_wrapped", "string", "further lines a wrapped row label was continued on"),
+]
+
+FACTS = _FACT_COMMON + [
+    ("match", "string", "how the label matched the catalogue: exact, stripped (notes in brackets dropped), prefix (label truncated in print), fuzzy"),
+]
+
+UNMAPPED = _FACT_COMMON + [
+    ("reason", "string", "no_catalogue_match, value_on_section_header, value_in_column_without_header"),
+]
+
+ERRORS = [
+    ("file", "string", "file name inside the input folder"),
+    ("sha256", "string", "SHA-256 of the file's bytes (empty if it could not be read)"),
+    ("severity", "string", "error (the file gave no data) or warning (parsed, but look here)"),
+    ("stage", "string", "read, recognise, extract or validate"),
+    ("code", "string", "stable code, e.g. empty_file, undecodable, binary_file, unmapped_rows"),
+    ("message", "string", "what is wrong, specifically, for this file"),
+    ("line", "Int64", "line the problem is on, when known"),
+]
+
+TABLES = {"reports": REPORTS, "facts": FACTS, "unmapped": UNMAPPED, "errors": ERRORS}
+
+
+def columns(table: str) -> list[str]:
+    return [name for name, _, _ in TABLES[table]]
+
+
+def dtypes(table: str) -> dict[str, str]:
+    return {name: dtype for name, dtype, _ in TABLES[table]}
