@@ -40,8 +40,10 @@ def label_key(label: str) -> str:
 
 
 def header_key(text: str) -> str:
-    """The form column headers are compared in (no enumerator stripping: `(七) 总计` is a row)."""
-    return strip_parentheticals(compact(text).translate(_QUOTES).replace("、", ","))
+    """The form column headers are compared in. A label with an enumerator is a row label
+    (`(七) 总计`), so it is left whole and never equals a column header (`总计`)."""
+    key = compact(text).translate(_QUOTES).replace("、", ",")
+    return key if _ENUMERATOR.match(key) else strip_parentheticals(key)
 
 
 def strip_parentheticals(key: str) -> str:

@@ -111,6 +111,7 @@ _HEADING = re.compile(
 _DATE_LINE = re.compile(r"^[\d〇零一二三四五六七八九]{4}\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$")
 _TERMINAL = tuple("。！？!?")
 _CLAUSE_PUNCTUATION = set("，,；;：:、。")
+_TITLE_ENDINGS = ("报告", "年报", "统计表", "情况", "附表", "附件")
 
 
 def read_text(path: str, data: bytes) -> Document:
@@ -283,9 +284,9 @@ class _Blocks:
             return False
         if _HEADING.match(head) and len(head) <= 30 and "。" not in head:
             return False  # a heading such as `一、概述`
-        is_full_width = self.wrap_width is not None and len(compact(last_line)) >= 0.85 * self.wrap_width
-        has_clause = any(c in _CLAUSE_PUNCTUATION for c in head)
-        return is_full_width or has_clause or len(head) > 40
+        if self.wrap_width is not None:
+            return len(compact(last_line)) >= 0.85 * self.wrap_width or _has_clause(head)
+        return _has_clause(head) or not _is_title_like(head, compact(following))
 
     def _flush(self) -> None:
         if not self.paragraph:
@@ -298,6 +299,17 @@ class _Blocks:
             text += line
         self.doc.blocks.append(Paragraph(text=text, spans=spans, page=self.pages[self.paragraph[0][0]]))
         self.paragraph = []
+
+
+def _has_clause(text: str) -> bool:
+    return any(c in _CLAUSE_PUNCTUATION for c in text)
+
+
+def _is_title_like(head: str, following: str) -> bool:
+    """A title, signature or unnumbered heading: short or ending like one, with no clause."""
+    if _has_clause(head):
+        return False
+    return len(head) <= 20 or head.endswith(_TITLE_ENDINGS) or (len(following) <= 20 and not _has_clause(following))
 
 
 def _wrap_width(lines: list[str]) -> int | None:

@@ -1,0 +1,71 @@
+"""Recognition on invented reports of other agencies, years and punctuation."""
+
+import pytest
+
+from govstats.catalogue import load_catalogue
+from govstats.read_text import read_text
+from govstats.recognise import agency_kind, parse_date, recognise
+
+
+def recognise_text(text: str):
+    return recognise(read_text("x.txt", text.encode("utf-8")), load_catalogue())
+
+
+def test_title_with_year_first_and_signature_with_chinese_date():
+    rec = recognise_text(
+        "2019年度灵武市财政局政府信息公开工作年度报告\n\n本报告所列数据统计期限为2019年1月1日至2019年12月31日。\n\n"
+        "灵武市财政局\n二〇二〇年一月十五日\n"
+    )
+    assert (rec.agency, rec.agency_kind, rec.report_year, rec.published) == ("灵武市财政局", "finance_bureau", 2019, "2020-01-15")
+    assert (rec.province, rec.city, rec.county, rec.admin_level, rec.adcode) == ("宁夏回族自治区", "银川市", "灵武市", "county", "640181")
+
+
+def test_ambiguous_county_name_is_resolved_by_the_phone_area_code():
+    # 朝阳区 is a district of both 北京市 and 长春市; 0431 is 长春's area code
+    rec = recognise_text("朝阳区民政局2021年政府信息公开工作年度报告\n\n如有疑问请联系（电话：0431-85951234）。\n")
+    assert (rec.province, rec.city, rec.adcode) == ("吉林省", "长春市", "220104")
+    assert "0431" in rec.evidence["region"]
+
+
+def test_ambiguous_county_without_phone_warns():
+    rec = recognise_text("朝阳区民政局2021年政府信息公开工作年度报告\n\n正文。\n")
+    assert any(code == "region_ambiguous" for code, _ in rec.warnings)
+
+
+def test_subdistrict_office_is_town_level():
+    rec = recognise_text("银川市兴庆区凤凰北街街道办事处2020年政府信息公开工作年度报告\n\n正文。\n")
+    assert rec.agency_kind == "subdistrict_office" and rec.admin_level == "town" and rec.adcode == "640104"
+
+
+def test_document_number_only_when_printed_above_the_title():
+    rec = recognise_text("灵政发〔2019〕 12 号\n\n灵武市人民政府2018年政府信息公开工作年度报告\n\n按照《银兴政办发[2017]128 号》文件精神开展工作。\n")
+    assert rec.doc_number == "灵政发〔2019〕12号"
+
+
+@pytest.mark.parametrize(
+    "lines, era",
+    [
+        ("信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0", "2021"),
+        ("信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n规章\t0\t0\t0", "2019"),
+        ("统计指标\t单位\t统计数\n(一) 主动公开政府信息数\t条\t1\n3. 政务微博公开政府信息数\t条\t1", "2014"),
+        ("指标名称\t单位\t2018\n主动公开文件数\t条\t1", ""),  # no marker: the pipeline decides custom
+    ],
+)
+def test_era_markers(lines, era):
+    rec = recognise_text("某某局2020年政府信息公开工作年度报告\n\n" + lines + "\n")
+    assert rec.template_hint == era
+
+
+def test_matrix_only_report_is_dated_by_its_year():
+    matrix = "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)\t申请人情况\n一、本年新收政府信息公开申请数量\t0"
+    assert recognise_text("某某局2020年政府信息公开工作年度报告\n\n" + matrix + "\n").template_hint == "2019"
+    assert recognise_text("某某局2022年政府信息公开工作年度报告\n\n" + matrix + "\n").template_hint == "2021"
+
+
+def test_agency_kinds_and_dates():
+    assert agency_kind("兴庆区掌政镇人民政府") == "town_government"
+    assert agency_kind("某某县人民政府办公室") == "government_general_office"
+    assert agency_kind("某某区卫生健康委员会") == "health_commission"
+    assert parse_date("2018 年 3 月 26 日") == "2018-03-26"
+    assert parse_date("二〇一八年三月二十六日") == "2018-03-26"
+    assert parse_date("2018年13月1日") == ""
