@@ -1,0 +1,40 @@
+"""The command line a user runs, end to end on a folder of their own."""
+
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+from conftest import RAW
+
+
+def test_build_command_writes_every_table_and_accounts_for_every_file(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(RAW / "004_871b05a060ee8a47.txt", folder)
+    (folder / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "govstats", "build", str(folder), "--out", str(out), "--quiet"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "2 input file(s): 1 parsed, 1 failed" in done.stdout
+    assert "FAILED empty.txt: empty_file" in done.stdout
+    for name in ("reports", "facts", "unmapped", "errors"):
+        assert (out / f"{name}.parquet").exists()
+        # CSV copies open in Excel with Chinese intact: UTF-8 with a byte-order mark
+        assert (out / f"{name}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    facts = pd.read_csv(out / "facts.csv", encoding="utf-8-sig")
+    assert set(facts["key"]) >= {"proactive_total", "applications_letter_or_fax"}
+    dictionary = (out / "data_dictionary.md").read_text(encoding="utf-8")
+    assert "| applications_letter_or_fax | 件 |" in dictionary and "| qualifier |" in dictionary
+
+
+def test_load_and_read_report_return_the_same_columns(seed_build):
+    import govstats
+
+    dataset, out = seed_build
+    loaded = govstats.load(out)
+    one = govstats.read_report(RAW / "000_7e7a0834d21815b9.txt")
+    assert list(loaded.facts.columns) == list(one.facts.columns) == list(dataset.facts.columns)
+    assert len(one.reports) == 1 and one.reports.loc[0, "agency"] == "兴庆区民政局"
+    from_build = loaded.facts[loaded.facts["file"] == "000_7e7a0834d21815b9.txt"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(from_build, one.facts, check_dtype=False)
