@@ -74,16 +74,9 @@ class Catalogue:
             if ind.unit:
                 self._units.setdefault(ind.key, ind.unit)
 
-    @property
-    def templates(self) -> list[str]:
-        return sorted({i.template for i in self.indicators})
-
     def unit(self, key: str) -> str:
         """The registry unit of a key, whatever template printed it."""
         return self._units.get(key, "")
-
-    def labels(self, key: str) -> dict[str, str]:
-        return {i.template: i.label for i in self.indicators if i.key == key}
 
     @functools.cached_property
     def applicant_by_label(self) -> dict[str, ApplicantType]:

@@ -33,7 +33,3 @@ class NotAReportError(ReportError):
 
 class UnsupportedFormatError(ReportError):
     code = "unsupported_format"
-
-
-class MissingDependencyError(ReportError):
-    code = "missing_dependency"

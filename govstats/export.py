@@ -31,7 +31,7 @@ def frame(table: str, rows: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
     for col, dtype in schema.dtypes(table).items():
         if dtype == "string":
-            df[col] = df[col].astype("string").fillna("") if table != "facts" or col not in ("value",) else df[col]
+            df[col] = df[col].astype("string").fillna("")
         else:
             df[col] = pd.array(df[col].tolist(), dtype=dtype)
     return df

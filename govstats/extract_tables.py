@@ -267,7 +267,6 @@ class _TableReader:
             unit=unit,
             qualifier=parsed.qualifier,
             match=match.method,
-            indicator_template=indicator.template,
         )
         self.result.facts.append(record)
 

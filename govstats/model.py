@@ -36,14 +36,6 @@ class Table:
     layout: str  # pipe | tab | cell_per_line | pdf | docx | html
     parts: int = 1
 
-    @property
-    def line(self) -> int | None:
-        return self.rows[0].line if self.rows else None
-
-    @property
-    def page(self) -> int | None:
-        return self.rows[0].page if self.rows else None
-
     def text(self) -> str:
         return "\n".join("\t".join(r.texts) for r in self.rows)
 

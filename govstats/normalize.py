@@ -62,7 +62,6 @@ _NUMBER = re.compile(
     r"^(?P<prefix>约|近|超过|逾)?(?P<sign>[+-])?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)"
     r"(?P<approx>余|多)?(?P<unit>万元|亿元|元|万|件|条|个|人次|人|次|篇|户|项|家|%)?(?P<approx2>余|多)?$"
 )
-APPROX_WORDS = {"约", "近", "超过", "逾", "余", "多"}
 MONEY_FACTORS = {"元": Decimal(1), "万元": Decimal(10_000), "万": Decimal(10_000), "亿元": Decimal(100_000_000)}
 
 
