@@ -90,7 +90,7 @@ def parse_value(text: str) -> ParsedValue:
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
         return ParsedValue(None, "unparsed")
     if m["sign"] == "-":
-        number = -number
+        number = number.copy_negate()  # exact: unary minus would round to the context precision
     approx = bool(m["prefix"] or m["approx"] or m["approx2"])
     return ParsedValue(number, "approx" if approx else "exact", m["unit"])
 

@@ -86,6 +86,8 @@ def _check_text(text: str) -> None:
     visible = [c for c in text if not c.isspace()]
     if not visible:
         raise EmptyFileError("the file holds only white space")
+    if _cjk_share(text) < 0.05 and sum("\u0080" <= c <= "\u00ff" for c in visible) > len(visible) // 10:
+        raise NotAReportError("mojibake: Chinese text decoded with a Western code page somewhere upstream (e.g. å…´åº†)")
     controls = sum(unicodedata.category(c) == "Cc" for c in visible)
     if controls > max(2, len(visible) // 100):
         raise BinaryFileError(f"{controls} control characters among {len(visible)}: binary data, not a text report")
@@ -93,9 +95,6 @@ def _check_text(text: str) -> None:
     if replacement > max(2, len(visible) // 100):
         raise NotAReportError(f"{replacement} replacement characters (\ufffd): the text was garbled before it reached govstats")
     if _cjk_share(text) < 0.05:
-        latin1 = sum("\u00c0" <= c <= "\u00ff" for c in visible)
-        if latin1 > len(visible) // 10:
-            raise NotAReportError("mojibake: Chinese text decoded with a Western code page somewhere upstream (e.g. å…´åº†)")
         raise NotAReportError("almost no Chinese characters: not a government information-disclosure report")
 
 

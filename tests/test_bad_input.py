@@ -1,0 +1,333 @@
+"""Bad and awkward input files: every one must give a sensible result, never an exception.
+
+Fixtures are derived from the seed reports at test time (in tmp_path); the seeds are only read.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+import random
+import re
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import RAW, read_gold
+
+import govstats
+from govstats import schema
+from govstats.export import build, load
+from govstats.pipeline import process_file
+
+SEED_000 = RAW / "000_7e7a0834d21815b9.txt"  # markdown pipe tables, 2014 template
+SEED_003 = RAW / "003_65346d4e8b8906da.txt"  # tab-separated 2014 table with blank cells
+TAB_HEADER = "统计指标\t单位\t统计数"
+FACT_FIELDS = ("key", "applicant_type", "area", "period", "value", "unit", "qualifier")
+GOLD_TABLE = [r for r in read_gold("seed_facts.csv") if r["source"] == "table"]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def seed_text(path) -> str:
+    return path.read_bytes().decode("utf-8")
+
+
+def write(tmp_path, name: str, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def is_null(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def fact_tuple(fact: dict) -> tuple:
+    return tuple(None if field == "value" and is_null(fact[field]) else fact[field] for field in FACT_FIELDS)
+
+
+def fact_tuples(result) -> list[tuple]:
+    return [fact_tuple(f) for f in result.facts]
+
+
+def only_error(result) -> dict:
+    errors = [e for e in result.errors if e["severity"] == "error"]
+    assert len(errors) == 1, result.errors
+    return errors[0]
+
+
+def assert_failed(result, codes: set[str]) -> dict:
+    assert result.report["status"] == "failed"
+    assert result.report["error_code"] in codes
+    assert result.facts == [] and result.unmapped == []
+    error = only_error(result)
+    assert error["code"] == result.report["error_code"]
+    assert error["stage"] == "read"
+    assert error["message"].strip()
+    return error
+
+
+def gold_for(file: str) -> dict[tuple, dict]:
+    return {(g["key"], g["applicant_type"], g["area"], g["period"]): g for g in GOLD_TABLE if g["file"] == file}
+
+
+def assert_matches_gold(fact: dict, gold: dict) -> None:
+    assert fact["qualifier"] == gold["qualifier"], (fact, gold)
+    if gold["value"] == "":
+        assert is_null(fact["value"]), f"{fact['key']}: a blank cell must stay missing, never {fact['value']!r}"
+    else:
+        assert float(fact["value"]) == float(gold["value"]), (fact, gold)
+    if gold["unit"]:
+        assert fact["unit"] == gold["unit"], (fact, gold)
+
+
+def tab_table_parts(text: str) -> tuple[list[str], list[str]]:
+    """Seed 003 split into (everything up to and including the header row, the data rows)."""
+    lines = text.split("\n")
+    header = lines.index(TAB_HEADER)
+    rows = [ln for ln in lines[header + 1 :] if "\t" in ln]
+    assert len(rows) > 50  # the whole 2014 table follows the header
+    return lines[: header + 1], rows
+
+
+# ---------------------------------------------------------------- empty and binary files
+
+
+# A 0-byte file fails as empty_file and says the file is empty.
+def test_zero_byte_file_is_empty_file(tmp_path):
+    result = process_file(write(tmp_path, "empty.txt", b""))
+    error = assert_failed(result, {"empty_file"})
+    assert "empty" in error["message"]
+    assert result.report["size_bytes"] == 0
+
+
+# Files holding only white space (ASCII, CRLF, full-width ideographic space, BOM) fail as empty_file.
+@pytest.mark.parametrize(
+    "data",
+    [b"   \n\t\r\n  \n", "\r\n\u3000\u3000\n\t".encode("utf-8"), b"\xef\xbb\xbf \n \n", "  \n".encode("utf-16")],
+    ids=["ascii", "ideographic-space", "bom-and-spaces", "utf16-spaces"],
+)
+def test_whitespace_only_file_is_empty_file(tmp_path, data):
+    result = process_file(write(tmp_path, "blank.txt", data))
+    error = assert_failed(result, {"empty_file"})
+    assert re.search(r"empty|white ?space", error["message"]), error["message"]
+    assert "binary" not in error["message"] and "encoding" not in error["message"]
+
+
+# Random bytes fail as binary_file or undecodable, with a message that names the problem.
+def test_random_binary_garbage_fails_as_binary_or_undecodable(tmp_path):
+    result = process_file(write(tmp_path, "garbage.txt", random.Random(0).randbytes(4096)))
+    error = assert_failed(result, {"binary_file", "undecodable"})
+    if error["code"] == "binary_file":
+        assert "binary" in error["message"] or "control" in error["message"]
+    else:
+        assert re.search(r"UTF-8|GB18030|encoding|not .*text", error["message"]), error["message"]
+
+
+# A PDF saved with a .txt name is recognised by its magic bytes and named as a PDF.
+def test_pdf_bytes_named_txt_fail_as_binary_file_naming_pdf(tmp_path):
+    data = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + random.Random(1).randbytes(2048)
+    result = process_file(write(tmp_path, "report.txt", data))
+    error = assert_failed(result, {"binary_file", "undecodable"})
+    assert error["code"] == "binary_file"
+    assert "PDF" in error["message"]
+    assert result.report["format"] == "text"  # the name says text; the bytes say otherwise
+
+
+# The same garbage through the public API gives one failed reports row and one error row.
+def test_read_report_on_garbage_returns_one_failed_row(tmp_path):
+    data = govstats.read_report(write(tmp_path, "garbage.txt", random.Random(0).randbytes(4096)))
+    assert len(data.reports) == 1 and data.reports.loc[0, "status"] == "failed"
+    assert len(data.errors) == 1 and data.errors.loc[0, "severity"] == "error"
+    assert data.errors.loc[0, "code"] == data.reports.loc[0, "error_code"]
+    assert len(data.facts) == 0 and len(data.unmapped) == 0
+
+
+# ---------------------------------------------------------------- encodings
+
+
+# GBK copy of seed 000 and GB18030 copy of seed 003 parse, report gb18030, and give the UTF-8 facts.
+@pytest.mark.parametrize("seed, encoding", [(SEED_000, "gbk"), (SEED_003, "gb18030")], ids=["000-gbk", "003-gb18030"])
+def test_chinese_legacy_encodings_give_identical_facts(tmp_path, seed, encoding):
+    original = process_file(seed)
+    copy = process_file(write(tmp_path, f"{seed.stem}.{encoding}.txt", seed_text(seed).encode(encoding)))
+    assert copy.report["status"] == "parsed", copy.errors
+    assert copy.report["encoding"] == "gb18030"
+    assert original.report["encoding"] == "utf-8"
+    assert len(original.facts) > 50
+    assert fact_tuples(copy) == fact_tuples(original)
+    assert copy.report["template"] == original.report["template"] == "2014"
+
+
+# UTF-8 with BOM and UTF-16 (with BOM) copies give the same facts as the UTF-8 original.
+@pytest.mark.parametrize("seed", [SEED_000, SEED_003], ids=["000", "003"])
+@pytest.mark.parametrize("encoding, reported", [("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16")])
+def test_bom_encodings_give_identical_facts(tmp_path, seed, encoding, reported):
+    original = process_file(seed)
+    copy = process_file(write(tmp_path, f"{seed.stem}.{encoding}.txt", seed_text(seed).encode(encoding)))
+    assert copy.report["status"] == "parsed", copy.errors
+    assert copy.report["encoding"] == reported
+    assert fact_tuples(copy) == fact_tuples(original)
+    assert copy.report["title"] == original.report["title"]
+
+
+# ---------------------------------------------------------------- damaged tables
+
+
+# Seed 000 cut inside its statistics table: the remaining rows are read right and the gap is flagged.
+def test_truncated_table_keeps_remaining_rows_and_warns(tmp_path):
+    text = seed_text(SEED_000)
+    marker = "| 3. 网络申请数 | 件 | 0 |"
+    cut = text[: text.index(marker) + len(marker)] + "\n"
+    cut_line = cut.count("\n")
+    original = process_file(SEED_000)
+    result = process_file(write(tmp_path, "truncated.txt", cut.encode("utf-8")))
+
+    assert result.report["status"] == "parsed"
+    keys = [f["key"] for f in result.facts]
+    assert keys[-1] == "applications_online"
+    assert "applications_letter" not in keys and "trainees" not in keys
+    # exactly the facts of the original that sit on the lines kept
+    kept = [fact_tuple(f) for f in original.facts if f["line"] <= cut_line]
+    assert fact_tuples(result) == kept and len(kept) >= 15
+    gold = gold_for(SEED_000.name)
+    for fact in result.facts:
+        assert_matches_gold(fact, gold[(fact["key"], fact["applicant_type"], fact["area"], fact["period"])])
+
+    warnings = [e for e in result.errors if e["code"] == "template_rows_missing"]
+    assert len(warnings) == 1 and warnings[0]["severity"] == "warning"
+    missing, expected = map(int, re.search(r"(\d+) of (\d+)", warnings[0]["message"]).groups())
+    assert expected == len({f["key"] for f in original.facts})
+    assert missing == expected - len(set(keys))
+    assert not any(e["code"] == "template_rows_missing" for e in original.errors)
+
+
+# Seed 003's tab table with its data rows shuffled: unambiguous rows keep key and value; blanks stay missing.
+@pytest.mark.parametrize("shuffle_seed", [0, 7, 2024])
+def test_shuffled_rows_map_to_the_same_keys(tmp_path, shuffle_seed):
+    head, rows = tab_table_parts(seed_text(SEED_003))
+    shuffled = rows[:]
+    random.Random(shuffle_seed).shuffle(shuffled)
+    assert shuffled != rows
+    result = process_file(write(tmp_path, "shuffled.txt", "\n".join(head + shuffled).encode("utf-8") + b"\n"))
+    original = process_file(SEED_003)
+    assert result.report["status"] == "parsed"
+
+    # a label printed once in the table (not `(二) 被依法纠错数`, which is under both 复议 and 诉讼) is unambiguous
+    printed = collections.Counter(f["label_printed"] for f in original.facts)
+    unambiguous = {f["label_printed"]: fact_tuple(f) for f in original.facts if printed[f["label_printed"]] == 1}
+    assert len(unambiguous) >= 50
+    got = collections.defaultdict(list)
+    for fact in result.facts:
+        got[fact["label_printed"]].append(fact_tuple(fact))
+    for label, expected in unambiguous.items():
+        assert got[label] == [expected], label
+
+    gold = gold_for(SEED_003.name)
+    by_dims = {(f["key"], f["applicant_type"], f["area"], f["period"]): f for f in result.facts}
+    for dims, g in gold.items():
+        assert dims in by_dims, dims
+        assert_matches_gold(by_dims[dims], g)
+
+    blank = [f for f in result.facts if f["value_printed"] == ""]
+    assert len(blank) == sum(f["value_printed"] == "" for f in original.facts) > 10
+    for fact in blank:
+        assert fact["qualifier"] == "missing" and is_null(fact["value"]), fact
+    assert not any(f["value"] == 0 and f["value_printed"] == "" for f in result.facts)
+
+
+# Two invented rows in seed 003's table go to unmapped (label, value 7, no_catalogue_match); known rows are untouched.
+def test_unknown_rows_are_kept_as_unmapped(tmp_path):
+    lines = seed_text(SEED_003).split("\n")
+    invented = ["（五）某某自定义指标数", "（四）本局特色公开栏目更新次数"]
+    lines.insert(lines.index("5. 其他方式回应事件数\t次\t0") + 1, f"{invented[0]}\t件\t7")
+    lines.insert(lines.index("(三) 接受培训人员数\t人次\t2"), f"{invented[1]}\t次\t7")
+    result = process_file(write(tmp_path, "custom_rows.txt", "\n".join(lines).encode("utf-8")))
+    original = process_file(SEED_003)
+    assert result.report["status"] == "parsed"
+
+    for label, unit in zip(invented, ["件", "次"]):
+        rows = [u for u in result.unmapped if u["label_printed"] == label]
+        assert len(rows) == 1, (label, result.unmapped)
+        row = rows[0]
+        assert row["reason"] == "no_catalogue_match"
+        assert row["value"] == 7 and row["qualifier"] == "exact" and row["value_printed"] == "7"
+        assert not row["key"]
+        assert row["unit"] == unit
+        assert lines[row["line"] - 1].startswith(label)
+    assert not any(f["label_printed"] in invented for f in result.facts)
+
+    warnings = [e for e in result.errors if e["code"] == "unmapped_rows"]
+    assert len(warnings) == 1 and warnings[0]["severity"] == "warning"
+    assert all(label in warnings[0]["message"] for label in invented)
+    assert fact_tuples(result) == fact_tuples(original)
+    assert len(result.unmapped) == len(original.unmapped) + 2
+
+
+# ---------------------------------------------------------------- a mixed folder
+
+
+# A build over good, empty, binary and GBK files: one reports row each, errors for the failed, facts for the good.
+def test_build_over_mixed_folder_accounts_for_every_file(tmp_path):
+    folder, out = tmp_path / "raw", tmp_path / "processed"
+    folder.mkdir()
+    shutil.copyfile(SEED_000, folder / "good_000.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "garbage.txt").write_bytes(random.Random(0).randbytes(4096))
+    (folder / "gbk_003.txt").write_bytes(seed_text(SEED_003).encode("gbk"))
+    names = sorted(p.name for p in folder.iterdir())
+
+    data = build(folder, out, progress=False)
+
+    reports = data.reports
+    assert sorted(reports["file"]) == names
+    assert reports["file"].is_unique
+    status = dict(zip(reports["file"], reports["status"]))
+    assert status == {"good_000.txt": "parsed", "gbk_003.txt": "parsed", "empty.txt": "failed", "garbage.txt": "failed"}
+    codes = dict(zip(reports["file"], reports["error_code"]))
+    assert codes["empty.txt"] == "empty_file" and codes["garbage.txt"] in {"binary_file", "undecodable"}
+    assert codes["good_000.txt"] == codes["gbk_003.txt"] == ""
+
+    errors = data.errors[data.errors["severity"] == "error"]
+    for name in ("empty.txt", "garbage.txt"):
+        rows = errors[errors["file"] == name]
+        assert len(rows) == 1 and rows.iloc[0]["code"] == codes[name] and rows.iloc[0]["message"]
+        assert (data.facts["file"] != name).all()
+    assert set(errors["file"]) == {"empty.txt", "garbage.txt"}
+
+    facts = data.facts
+    n_facts = facts["file"].value_counts()
+    assert n_facts["good_000.txt"] == len(process_file(SEED_000).facts)
+    assert n_facts["gbk_003.txt"] == len(process_file(SEED_003).facts)
+    assert dict(zip(reports["file"], reports["n_facts"]))["gbk_003.txt"] == n_facts["gbk_003.txt"]
+    assert dict(zip(reports["file"], reports["encoding"]))["gbk_003.txt"] == "gb18030"
+    gbk = facts[(facts["file"] == "gbk_003.txt") & (facts["key"] == "channel_website")]
+    assert list(gbk["value"].astype(float)) == [101.0]
+
+    for name in schema.TABLES:
+        assert (out / f"{name}.parquet").is_file() and (out / f"{name}.parquet").stat().st_size > 0
+        assert (out / f"{name}.csv").is_file()
+    assert (out / "data_dictionary.md").is_file()
+    reloaded = load(out)
+    assert sorted(reloaded.reports["file"]) == names
+    assert len(reloaded.facts) == len(facts) and len(reloaded.errors) == len(data.errors)
+    csv_reports = pd.read_csv(out / "reports.csv", encoding="utf-8-sig")
+    assert sorted(csv_reports["file"]) == names
+
+
+# ---------------------------------------------------------------- mojibake
+
+
+# UTF-8 Chinese read through a Western code page and saved again as UTF-8 fails as not_a_report naming mojibake.
+@pytest.mark.parametrize(
+    "codepage",
+    ["latin-1", "cp1252"],  # latin-1 mojibake holds C1 control characters: still mojibake, not binary
+)
+def test_mojibake_fails_as_not_a_report(tmp_path, codepage):
+    garbled = seed_text(SEED_000).encode("utf-8").decode(codepage, errors="ignore")
+    assert "å" in garbled
+    result = process_file(write(tmp_path, "mojibake.txt", garbled.encode("utf-8")))
+    error = assert_failed(result, {"not_a_report"})
+    assert "mojibake" in error["message"]
