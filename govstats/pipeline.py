@@ -31,16 +31,12 @@ class ReportResult:
     errors: list[dict] = field(default_factory=list)
     document: Document | None = None
 
-    @property
-    def ok(self) -> bool:
-        return self.report["status"] == "parsed"
 
-
-def read_document(path: Path, name: str) -> Document:
+def read_document(path: Path, name: str, data: bytes) -> Document:
     suffix = path.suffix.lower()
     if suffix in PLANNED_FORMATS:
         raise UnsupportedFormatError(f"{PLANNED_FORMATS[suffix]} reports are not read yet; convert it to text (UTF-8) or wait for the {PLANNED_FORMATS[suffix]} reader")
-    return read_text(name, path.read_bytes())
+    return read_text(name, data)
 
 
 def process_file(path: str | os.PathLike, name: str | None = None) -> ReportResult:
@@ -51,13 +47,15 @@ def process_file(path: str | os.PathLike, name: str | None = None) -> ReportResu
     sha = hashlib.sha256(data).hexdigest()
     base = {"file": name, "sha256": sha, "size_bytes": len(data), "format": _format_of(path)}
     try:
-        doc = read_document(path, name)
+        return _analyse(read_document(path, name, data), base)
     except ReportError as exc:
-        return ReportResult(
-            report={**base, "status": "failed", "error_code": exc.code},
-            errors=[_error(name, sha, "error", "read", exc.code, exc.message, exc.line)],
-        )
-    return _analyse(doc, base)
+        code, message, line = exc.code, exc.message, exc.line
+    except Exception as exc:  # a govstats bug must not stop the build: this file fails visibly
+        code, message, line = "internal_error", f"govstats failed on this file ({type(exc).__name__}: {exc}); please report it", None
+    return ReportResult(
+        report={**base, "status": "failed", "error_code": code},
+        errors=[_error(name, sha, "error", "read" if code != "internal_error" else "extract", code, message, line)],
+    )
 
 
 def _analyse(doc: Document, base: dict) -> ReportResult:

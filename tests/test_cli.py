@@ -38,3 +38,15 @@ def test_load_and_read_report_return_the_same_columns(seed_build):
     assert len(one.reports) == 1 and one.reports.loc[0, "agency"] == "兴庆区民政局"
     from_build = loaded.facts[loaded.facts["file"] == "000_7e7a0834d21815b9.txt"].reset_index(drop=True)
     pd.testing.assert_frame_equal(from_build, one.facts, check_dtype=False)
+
+
+def test_an_unexpected_failure_on_one_file_fails_that_file_only(tmp_path, monkeypatch):
+    import govstats.pipeline as pipeline
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(pipeline, "extract_tables", broken)
+    result = pipeline.process_file(RAW / "000_7e7a0834d21815b9.txt")
+    assert result.report["status"] == "failed" and result.report["error_code"] == "internal_error"
+    assert "simulated bug" in result.errors[0]["message"]
