@@ -33,8 +33,10 @@ _MAGIC = {
 def decode(data: bytes) -> tuple[str, str]:
     """Decode report bytes: UTF-8 (with or without BOM), UTF-16 (BOM), GB18030/GBK, else what
     charset-normalizer finds. Raises a specific ReportError for anything that is not text."""
+    if not data:
+        raise EmptyFileError("the file is empty (0 bytes)")
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
-        raise EmptyFileError("the file is empty (no text at all)")
+        raise EmptyFileError("the file holds only white space")
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
             raise BinaryFileError(f"this is {what}, not a text report; give it its proper extension")
@@ -215,7 +217,10 @@ class _Blocks:
                 body = body[:-1] if body.endswith("|") else body
                 rows.append(self._row(i, body.split("|")))
             i += 1
-        self._add_table(rows, "pipe", start + 1)
+        if rows:
+            self._add_table(rows, "pipe", start + 1)
+        else:  # a separator line with no row of its own is layout, not a table
+            self.doc.noise.extend(Noise(j + 1, self.lines[j], "markup") for j in range(start, i))
         return i
 
     def _tab_table(self, i: int) -> int:

@@ -134,7 +134,7 @@ def _small_number(text: str) -> int:
 
     try:
         return int(cn2an.cn2an(text, "normal"))
-    except ValueError:
+    except (ValueError, KeyError):  # malformed numerals such as 十十一: not a date
         return 0
 
 

@@ -19,6 +19,7 @@ import govstats
 from govstats import schema
 from govstats.export import build, load
 from govstats.pipeline import process_file
+from govstats.read_text import read_text
 
 SEED_000 = RAW / "000_7e7a0834d21815b9.txt"  # markdown pipe tables, 2014 template
 SEED_003 = RAW / "003_65346d4e8b8906da.txt"  # tab-separated 2014 table with blank cells
@@ -331,3 +332,30 @@ def test_mojibake_fails_as_not_a_report(tmp_path, codepage):
     result = process_file(write(tmp_path, "mojibake.txt", garbled.encode("utf-8")))
     error = assert_failed(result, {"not_a_report"})
     assert "mojibake" in error["message"]
+
+
+# ---------------------------------------------------------------- shapes that once crashed the reader
+
+
+# A stray pipe separator line with no row of its own before seed 000's statistics table: the table is still read.
+def test_separator_only_pipe_line_before_table(tmp_path):
+    text = seed_text(SEED_000)
+    header = "| 统计指标 | 单位 | 统计数 |"
+    damaged = text.replace(header, "|---|---|---|\n\n" + header, 1)
+    assert damaged != text
+    doc = read_text("stray_separator.txt", damaged.encode("utf-8"))  # read_text may raise only ReportError
+    assert any(t.rows and t.rows[0].texts == ["统计指标", "单位", "统计数"] for t in doc.tables)
+    result = process_file(write(tmp_path, "stray_separator.txt", damaged.encode("utf-8")))
+    assert result.report["status"] == "parsed", result.errors
+    assert fact_tuples(result) == fact_tuples(process_file(SEED_000))
+
+
+# A malformed Chinese-numeral signature date (十十一月) is no date, not a crash: the report still parses.
+def test_malformed_chinese_date_is_not_a_crash(tmp_path):
+    text = seed_text(SEED_000)
+    damaged = text.replace("2018 年 3 月 26 日", "二〇一八年十十一月二十六日")
+    assert damaged != text
+    result = process_file(write(tmp_path, "bad_date.txt", damaged.encode("utf-8")))
+    assert result.report["status"] == "parsed", result.errors
+    assert result.report["published"] in ("", "2018-11-26")
+    assert fact_tuples(result) == fact_tuples(process_file(SEED_000))
