@@ -17,7 +17,6 @@ from .recognise import Recognition, recognise
 from .validate import basic_checks
 
 MANIFEST_NAME = "MANIFEST.csv"
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 PLANNED_FORMATS = {".pdf": "PDF", ".docx": "DOCX", ".doc": "DOC", ".html": "HTML", ".htm": "HTML", ".wps": "WPS"}
 
 
