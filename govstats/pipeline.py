@@ -48,12 +48,13 @@ def process_file(path: str | os.PathLike, name: str | None = None) -> ReportResu
     try:
         return _analyse(read_document(path, name, data), base)
     except ReportError as exc:
-        code, message, line = exc.code, exc.message, exc.line
+        stage, code, message, line = "read", exc.code, exc.message, exc.line
     except Exception as exc:  # a govstats bug must not stop the build: this file fails visibly
-        code, message, line = "internal_error", f"govstats failed on this file ({type(exc).__name__}: {exc}); please report it", None
+        stage, code, line = "extract", "internal_error", None
+        message = f"govstats failed on this file ({type(exc).__name__}: {exc}); please report it"
     return ReportResult(
         report={**base, "status": "failed", "error_code": code},
-        errors=[_error(name, sha, "error", "read" if code != "internal_error" else "extract", code, message, line)],
+        errors=[_error(name, sha, "error", stage, code, message, line)],
     )
 
 

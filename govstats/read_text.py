@@ -88,7 +88,8 @@ def _check_text(text: str) -> None:
     visible = [c for c in text if not c.isspace()]
     if not visible:
         raise EmptyFileError("the file holds only white space")
-    if _cjk_share(text) < 0.05 and sum("\u0080" <= c <= "\u00ff" for c in visible) > len(visible) // 10:
+    little_chinese = _cjk_share(text) < 0.05
+    if little_chinese and sum("\u0080" <= c <= "\u00ff" for c in visible) > len(visible) // 10:
         raise NotAReportError("mojibake: Chinese text decoded with a Western code page somewhere upstream (e.g. å…´åº†)")
     controls = sum(unicodedata.category(c) == "Cc" for c in visible)
     if controls > max(2, len(visible) // 100):
@@ -96,7 +97,7 @@ def _check_text(text: str) -> None:
     replacement = text.count("\ufffd")
     if replacement > max(2, len(visible) // 100):
         raise NotAReportError(f"{replacement} replacement characters (\ufffd): the text was garbled before it reached govstats")
-    if _cjk_share(text) < 0.05:
+    if little_chinese:
         raise NotAReportError("almost no Chinese characters: not a government information-disclosure report")
 
 
@@ -310,9 +311,8 @@ def _has_clause(text: str) -> bool:
 
 
 def _is_title_like(head: str, following: str) -> bool:
-    """A title, signature or unnumbered heading: short or ending like one, with no clause."""
-    if _has_clause(head):
-        return False
+    """A title, signature or unnumbered heading (the caller knows it has no clause): short,
+    ending like one, or followed by another such line."""
     return len(head) <= 20 or head.endswith(_TITLE_ENDINGS) or (len(following) <= 20 and not _has_clause(following))
 
 
