@@ -18,12 +18,14 @@ from .pipeline import MANIFEST_NAME, ReportResult, input_files, process_file
 
 @dataclass
 class Dataset:
-    """The four tables of a build, as DataFrames."""
+    """The tables of a build, as DataFrames (see schema.TABLES)."""
 
     reports: pd.DataFrame
     facts: pd.DataFrame
     unmapped: pd.DataFrame
     errors: pd.DataFrame
+    checks: pd.DataFrame
+    best: pd.DataFrame
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -43,6 +45,8 @@ def to_dataset(results: list[ReportResult]) -> Dataset:
         facts=frame("facts", [f for r in results for f in r.facts]),
         unmapped=frame("unmapped", [u for r in results for u in r.unmapped]),
         errors=frame("errors", [e for r in results for e in r.errors]),
+        checks=frame("checks", []),
+        best=frame("best", []),
     )
 
 

@@ -44,10 +44,10 @@ _FACT_COMMON = [
     ("unit", "string", "registry unit: money in 元 (万元 × 10 000), counts in the key's unit (件, 条, 次…)"),
     ("qualifier", "string", "exact; approx (余/多/约: value is the printed bound); missing (blank cell); not_applicable (— - /); unparsed (text that is not a number)"),
     ("source", "string", "table or narrative"),
-    ("evidence", "string", "the printed row (cells joined by |) with the column header path in ‹›"),
+    ("evidence", "string", "table: the printed row (cells joined by |) with the column header path in ‹›; narrative: the phrase the figure was read from"),
     ("label_printed", "string", "row label as printed (row-header fragments joined by /)"),
     ("value_printed", "string", "the cell as printed"),
-    ("unit_printed", "string", "unit printed in the row or cell, if any"),
+    ("unit_printed", "string", "unit printed in the row, cell or phrase, if any (元/月人 as printed)"),
     ("template", "string", "template the table was read against (2014, 2019, 2021, custom)"),
     ("table", "Int64", "1-based table number in the document"),
     ("row", "Int64", "1-based row number in the table"),
@@ -55,10 +55,11 @@ _FACT_COMMON = [
     ("line", "Int64", "1-based line of the cell in the text file"),
     ("page", "Int64", "1-based page, when the format has pages"),
     ("lines_wrapped", "string", "further lines a wrapped row label was continued on"),
+    ("note", "string", "why the value or unit differs from print (a unit re-read as implausible, a correction applied); else empty"),
 ]
 
 FACTS = _FACT_COMMON + [
-    ("match", "string", "how the label matched the catalogue: exact, stripped (notes in brackets dropped), prefix (label truncated in print), fuzzy"),
+    ("match", "string", "table: how the label matched the catalogue (exact, stripped, prefix, fuzzy); narrative: the phrase pattern that read it"),
 ]
 
 UNMAPPED = _FACT_COMMON + [
@@ -75,7 +76,39 @@ ERRORS = [
     ("line", "Int64", "line the problem is on, when known"),
 ]
 
-TABLES = {"reports": REPORTS, "facts": FACTS, "unmapped": UNMAPPED, "errors": ERRORS}
+CHECKS = [
+    ("file", "string", "file name inside the input folder"),
+    ("sha256", "string", "SHA-256 of the file's bytes"),
+    ("check", "string", "check name, e.g. application_balance, channels_bound_proactive_total, table_vs_narrative"),
+    ("rule", "string", "identity id from the templates' 勾稽关系 (A1…D2), empty for the cross-checks"),
+    ("strength", "string", "STATED, STRUCTURAL, SUBSET, DERIVED or SOFT (a SOFT rule only warns); CROSS for the cross-checks"),
+    ("status", "string", "pass, fail, warn or not_assessable (a figure the rule needs is absent or blank)"),
+    ("period", "string", "period the figures belong to (as in facts)"),
+    ("figures", "string", "the figures involved: key[applicant]=value (source, line N); …"),
+    ("message", "string", "one line a researcher can act on"),
+    ("line", "Int64", "line of the first figure involved, when known"),
+]
+
+BEST = [
+    ("file", "string", "file name inside the input folder"),
+    ("sha256", "string", "SHA-256 of the file's bytes"),
+    ("key", "string", "indicator key"),
+    ("applicant_type", "string", "as in facts"),
+    ("area", "string", "as in facts"),
+    ("period", "string", "as in facts"),
+    ("value", "Float64", "the chosen value (see `source`); empty when every source leaves it blank"),
+    ("unit", "string", "registry unit"),
+    ("qualifier", "string", "qualifier of the chosen value"),
+    ("source", "string", "table or narrative: where the chosen value comes from"),
+    ("agreement", "string", "single (one source states it), agree (table and prose agree) or conflict"),
+    ("alternative", "string", "the other source's value(s) when they differ, with their evidence"),
+    ("check", "string", "the check that reports the conflict (table_vs_narrative), else empty"),
+    ("evidence", "string", "evidence of the chosen value"),
+    ("line", "Int64", "line of the chosen value"),
+    ("page", "Int64", "page of the chosen value, when the format has pages"),
+]
+
+TABLES = {"reports": REPORTS, "facts": FACTS, "unmapped": UNMAPPED, "errors": ERRORS, "checks": CHECKS, "best": BEST}
 
 
 def columns(table: str) -> list[str]:
