@@ -12,6 +12,7 @@ from .catalogue import load_catalogue
 from .errors import ReportError, UnsupportedFormatError
 from .extract_tables import extract_tables
 from .model import Document
+from .narrative import extract_narrative
 from .read_text import read_text
 from .recognise import Recognition, recognise
 from .validate import basic_checks
@@ -64,12 +65,14 @@ def _analyse(doc: Document, base: dict) -> ReportResult:
     tables = extract_tables(doc.tables, catalogue, rec.template_hint)
     statistics = [t for t in tables if t.is_statistics_table]
     template = rec.template_hint or ("custom" if statistics else "narrative")
-    facts = [f for t in statistics for f in t.facts]
+    table_facts = [f for t in statistics for f in t.facts]
+    prose = extract_narrative(doc, {t.table.index for t in statistics}, template, rec.report_year, rec.agency, catalogue)
+    facts = table_facts + prose
     unmapped = [u for t in statistics for u in t.unmapped]
     for row in facts + unmapped:
         row.update(file=base["file"], sha256=base["sha256"])
     errors = [_error(base["file"], base["sha256"], "warning", "recognise", code, msg, None) for code, msg in rec.warnings]
-    for code, message, line in basic_checks(template, facts, unmapped, catalogue):
+    for code, message, line in basic_checks(template, table_facts, unmapped, catalogue):
         errors.append(_error(base["file"], base["sha256"], "warning", "validate", code, message, line))
     report = {
         **base,

@@ -49,6 +49,10 @@ def fact_tuple(fact: dict) -> tuple:
     return tuple(None if field == "value" and is_null(fact[field]) else fact[field] for field in FACT_FIELDS)
 
 
+def table_facts(result) -> list[dict]:
+    return [f for f in result.facts if f["source"] == "table"]
+
+
 def fact_tuples(result) -> list[tuple]:
     return [fact_tuple(f) for f in result.facts]
 
@@ -187,20 +191,20 @@ def test_truncated_table_keeps_remaining_rows_and_warns(tmp_path):
     result = process_file(write(tmp_path, "truncated.txt", cut.encode("utf-8")))
 
     assert result.report["status"] == "parsed"
-    keys = [f["key"] for f in result.facts]
+    keys = [f["key"] for f in table_facts(result)]
     assert keys[-1] == "applications_online"
     assert "applications_letter" not in keys and "trainees" not in keys
     # exactly the facts of the original that sit on the lines kept
-    kept = [fact_tuple(f) for f in original.facts if f["line"] <= cut_line]
-    assert fact_tuples(result) == kept and len(kept) >= 15
+    kept = [fact_tuple(f) for f in table_facts(original) if f["line"] <= cut_line]
+    assert [fact_tuple(f) for f in table_facts(result)] == kept and len(kept) >= 15
     gold = gold_for(SEED_000.name)
-    for fact in result.facts:
+    for fact in table_facts(result):
         assert_matches_gold(fact, gold[(fact["key"], fact["applicant_type"], fact["area"], fact["period"])])
 
     warnings = [e for e in result.errors if e["code"] == "template_rows_missing"]
     assert len(warnings) == 1 and warnings[0]["severity"] == "warning"
     missing, expected = map(int, re.search(r"(\d+) of (\d+)", warnings[0]["message"]).groups())
-    assert expected == len({f["key"] for f in original.facts})
+    assert expected == len({f["key"] for f in table_facts(original)})
     assert missing == expected - len(set(keys))
     assert not any(e["code"] == "template_rows_missing" for e in original.errors)
 
@@ -217,26 +221,26 @@ def test_shuffled_rows_map_to_the_same_keys(tmp_path, shuffle_seed):
     assert result.report["status"] == "parsed"
 
     # a label printed once in the table (not `(二) 被依法纠错数`, which is under both 复议 and 诉讼) is unambiguous
-    printed = collections.Counter(f["label_printed"] for f in original.facts)
-    unambiguous = {f["label_printed"]: fact_tuple(f) for f in original.facts if printed[f["label_printed"]] == 1}
+    printed = collections.Counter(f["label_printed"] for f in table_facts(original))
+    unambiguous = {f["label_printed"]: fact_tuple(f) for f in table_facts(original) if printed[f["label_printed"]] == 1}
     assert len(unambiguous) >= 50
     got = collections.defaultdict(list)
-    for fact in result.facts:
+    for fact in table_facts(result):
         got[fact["label_printed"]].append(fact_tuple(fact))
     for label, expected in unambiguous.items():
         assert got[label] == [expected], label
 
     gold = gold_for(SEED_003.name)
-    by_dims = {(f["key"], f["applicant_type"], f["area"], f["period"]): f for f in result.facts}
+    by_dims = {(f["key"], f["applicant_type"], f["area"], f["period"]): f for f in table_facts(result)}
     for dims, g in gold.items():
         assert dims in by_dims, dims
         assert_matches_gold(by_dims[dims], g)
 
-    blank = [f for f in result.facts if f["value_printed"] == ""]
-    assert len(blank) == sum(f["value_printed"] == "" for f in original.facts) > 10
+    blank = [f for f in table_facts(result) if f["value_printed"] == ""]
+    assert len(blank) == sum(f["value_printed"] == "" for f in table_facts(original)) > 10
     for fact in blank:
         assert fact["qualifier"] == "missing" and is_null(fact["value"]), fact
-    assert not any(f["value"] == 0 and f["value_printed"] == "" for f in result.facts)
+    assert not any(f["value"] == 0 and f["value_printed"] == "" for f in table_facts(result))
 
 
 # Two invented rows in seed 003's table go to unmapped (label, value 7, no_catalogue_match); known rows are untouched.
