@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 .PHONY: run test clean
 
 run: $(VENV)/.installed-run
-	$(BIN)/govstats build data/raw --out data/processed
+	$(BIN)/govstats build data/raw --out data/processed --corrections data/corrections.toml
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

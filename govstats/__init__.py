@@ -17,7 +17,7 @@ __all__ = ["__version__", "build", "load", "read_report"]
 
 
 def read_report(path: str | os.PathLike):
-    """Read one report file. Returns a Dataset (reports, facts, unmapped, errors) for that file;
+    """Read one report file. Returns a Dataset (reports, facts, unmapped, errors, checks, best) for it;
     a bad file gives one failed reports row and its error, not an exception."""
     from .export import to_dataset
     from .pipeline import process_file
@@ -26,14 +26,14 @@ def read_report(path: str | os.PathLike):
 
 
 def load(folder: str | os.PathLike = "data/processed"):
-    """Load the tables a build wrote (reports, facts, unmapped, errors) as DataFrames."""
+    """Load the tables a build wrote (reports, facts, unmapped, errors, checks, best) as DataFrames."""
     from .export import load as _load
 
     return _load(folder)
 
 
-def build(folder: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/processed", progress: bool = False):
-    """Build `folder` into `out` and return the tables."""
+def build(folder: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/processed", progress: bool = False, corrections: str | os.PathLike | None = None):
+    """Build `folder` into `out` (applying a corrections file, if given) and return the tables."""
     from .export import build as _build
 
-    return _build(folder, out, progress=progress)
+    return _build(folder, out, progress=progress, corrections=corrections)

@@ -1,12 +1,14 @@
-"""`govstats build [DIR] [--out OUTDIR]` (and `python -m govstats build`)."""
+"""`govstats build | check | show` (also `python -m govstats …`)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 DEFAULT_RAW = "data/raw"
 DEFAULT_OUT = "data/processed"
+DEFAULT_CORRECTIONS = "data/corrections.toml"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,15 +17,42 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="read every report in a folder and write data/processed")
     build.add_argument("folder", nargs="?", default=DEFAULT_RAW, help=f"folder of report files (default {DEFAULT_RAW})")
     build.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    build.add_argument("--corrections", default=None, help=f"corrections file (default {DEFAULT_CORRECTIONS} when it exists)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    check = commands.add_parser("check", help="per-report summary of the checks of a build")
+    check.add_argument("--data", default=DEFAULT_OUT, help=f"a build's output folder (default {DEFAULT_OUT})")
+    show = commands.add_parser("show", help="everything read from one report, with evidence and checks")
+    show.add_argument("file", help="report file name (or path, or the start of its name)")
+    show.add_argument("--data", default=DEFAULT_OUT, help=f"a build's output folder (default {DEFAULT_OUT})")
     args = parser.parse_args(argv)
 
+    from . import report
+    from .corrections import CorrectionsFileError
     from .export import build as run_build
-    from .export import summary
+    from .export import load
 
-    dataset = run_build(args.folder, args.out, progress=not args.quiet)
-    print(summary(dataset))
-    print(f"written to {args.out}/")
+    if args.command == "build":
+        corrections = args.corrections or (DEFAULT_CORRECTIONS if Path(DEFAULT_CORRECTIONS).exists() else None)
+        try:
+            dataset = run_build(args.folder, args.out, progress=not args.quiet, corrections=corrections)
+        except CorrectionsFileError as exc:
+            print(f"ERROR {exc}", file=sys.stderr)
+            return 2
+        print(report.summary(dataset))
+        print(f"written to {args.out}/")
+        stale = dataset.errors[dataset.errors["code"] == "correction_stale"]
+        for message in stale["message"]:
+            print(f"ERROR {message}", file=sys.stderr)
+        return 1 if len(stale) else 0
+    dataset = load(args.data)
+    if args.command == "check":
+        print(report.check_summary(dataset))
+        return 0
+    name = report.find_file(dataset, args.file)
+    if name is None:
+        print(f"{args.file}: no such report in {args.data} (run `govstats build` on the folder that holds it)", file=sys.stderr)
+        return 2
+    print(report.show(dataset, name))
     return 0
 
 

@@ -12,7 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
+from .schema import frame
 from .catalogue import load_catalogue
+from .checks import run_checks
+from .corrections import apply_corrections, load_corrections
+from .narrative import narrative_keys
 from .pipeline import MANIFEST_NAME, ReportResult, input_files, process_file
 
 
@@ -28,31 +32,24 @@ class Dataset:
     best: pd.DataFrame
 
 
-def frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    cols = schema.columns(table)
-    df = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
-    for col, dtype in schema.dtypes(table).items():
-        if dtype == "string":
-            df[col] = df[col].astype("string").fillna("")
-        else:
-            df[col] = pd.array(df[col].tolist(), dtype=dtype)
-    return df
+def to_dataset(results: list[ReportResult], corrections: list[dict] | None = None, corrections_source: str = "") -> Dataset:
+    """The tables of a build: extraction results, corrections applied, then checks and the best-value view."""
+    reports = frame("reports", [r.report for r in results])
+    facts = frame("facts", [f for r in results for f in r.facts])
+    unmapped = frame("unmapped", [u for r in results for u in r.unmapped])
+    errors = [e for r in results for e in r.errors]
+    if corrections:
+        facts, stale = apply_corrections(facts, corrections, corrections_source)
+        sha = dict(zip(reports["file"], reports["sha256"]))
+        errors += [{**e, "sha256": sha.get(e["file"], "")} for e in stale]
+    checks, best = run_checks(facts, unmapped, reports)
+    return Dataset(reports, facts, unmapped, frame("errors", errors), checks, best)
 
 
-def to_dataset(results: list[ReportResult]) -> Dataset:
-    return Dataset(
-        reports=frame("reports", [r.report for r in results]),
-        facts=frame("facts", [f for r in results for f in r.facts]),
-        unmapped=frame("unmapped", [u for r in results for u in r.unmapped]),
-        errors=frame("errors", [e for r in results for e in r.errors]),
-        checks=frame("checks", []),
-        best=frame("best", []),
-    )
-
-
-def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = True) -> Dataset:
-    """Read every file in `folder`, write the tables to `out`, return them."""
+def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = True, corrections: str | os.PathLike | None = None) -> Dataset:
+    """Read every file in `folder`, apply the corrections file if given, write the tables to `out`, return them."""
     folder, out = Path(folder), Path(out)
+    entries = load_corrections(corrections) if corrections else []
     files = input_files(folder)
     iterator = files
     if progress:
@@ -60,7 +57,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
 
         iterator = tqdm(files, desc="reading reports", unit="file", disable=None)
     results = [process_file(path, str(path.relative_to(folder))) for path in iterator]
-    dataset = to_dataset(results)
+    dataset = to_dataset(results, entries, str(corrections or ""))
     manifest_errors = check_manifest(folder, files)
     if manifest_errors:
         dataset.errors = pd.concat([dataset.errors, frame("errors", manifest_errors)], ignore_index=True)
@@ -113,6 +110,8 @@ def data_dictionary() -> str:
         labels = "<br>".join(f"{i.template}: {i.label}" for i in inds)
         parent = next((i.parent_key for i in inds if i.parent_key), "")
         lines.append(f"| {key} | {catalogue.unit(key)} | {parent} | {labels} |")
+    lines += ["", "## keys read only from prose", "", "| key | unit | label | notes |", "| --- | --- | --- | --- |"]
+    lines += [f"| {k['key']} | {k['unit']} | {k['label_zh']} | {k['notes']} |" for k in narrative_keys()]
     lines += ["", "## applicant types", "", "| key | label | parent |", "| --- | --- | --- |"]
     lines += [f"| {a.key} | {a.label} | {a.parent} |" for a in catalogue.applicant_types]
     return "\n".join(lines) + "\n"
@@ -128,19 +127,3 @@ def load(folder: str | os.PathLike = "data/processed") -> Dataset:
             raise FileNotFoundError(f"{path} not found: run `govstats build` first")
         tables[name] = pd.read_parquet(path)
     return Dataset(**tables)
-
-
-def summary(dataset: Dataset) -> str:
-    reports = dataset.reports
-    parsed = reports[reports["status"] == "parsed"]
-    failed = reports[reports["status"] != "parsed"]
-    lines = [f"{len(reports)} input file(s): {len(parsed)} parsed, {len(failed)} failed"]
-    for template, n in parsed["template"].value_counts().sort_index().items():
-        lines.append(f"  {template:<10} {n} report(s)")
-    lines.append(f"  {len(dataset.facts)} facts, {len(dataset.unmapped)} unmapped cells, "
-                 f"{(dataset.errors['severity'] == 'warning').sum()} warnings")
-    errors = dataset.errors
-    for _, row in failed.iterrows():
-        message = errors.loc[(errors["file"] == row["file"]) & (errors["severity"] == "error"), "message"]
-        lines.append(f"  FAILED {row['file']}: {row['error_code']}: {message.iloc[0] if len(message) else ''}")
-    return "\n".join(lines)

@@ -80,10 +80,14 @@ ANNUAL_RANGE = (Decimal(1000), Decimal(24000))
 
 
 @functools.cache
-def narrative_units() -> dict[str, str]:
-    """Units of the keys read only from prose (govstats/data/narrative_keys.csv)."""
+def narrative_keys() -> tuple[dict, ...]:
+    """The keys read only from prose, with unit, label and notes (govstats/data/narrative_keys.csv)."""
     with resources.files("govstats").joinpath("data/narrative_keys.csv").open(encoding="utf-8") as f:
-        return {row["key"]: row["unit"] for row in csv.DictReader(f)}
+        return tuple(csv.DictReader(f))
+
+
+def narrative_units() -> dict[str, str]:
+    return {row["key"]: row["unit"] for row in narrative_keys()}
 
 
 @dataclass
@@ -116,6 +120,7 @@ class Text:
 
 @dataclass
 class Context:
+    catalogue: Catalogue
     template: str
     report_year: int | None
     agency: str
@@ -129,7 +134,7 @@ def extract_narrative(doc: Document, skip_tables: set[int], template: str, repor
     ``skip_tables`` are the statistics tables, read by extract_tables; every other table (a
     one-column list of figures, say) is read as prose, row by row, under its title.
     """
-    ctx = Context(template, report_year, agency)
+    ctx = Context(catalogue, template, report_year, agency)
     facts: list[dict] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
@@ -138,14 +143,14 @@ def extract_narrative(doc: Document, skip_tables: set[int], template: str, repor
             if heading:
                 ctx.section = heading
             ctx.title = ""
-            facts += _read(text, ctx, catalogue)
+            facts += _read(text, ctx)
         elif isinstance(block, Table) and block.index not in skip_tables:
             rows = [r for r in block.rows if "".join(r.texts).strip()]
             ctx.title = nfkc(" ".join(rows[0].texts)) if rows else ""
             for n, row in enumerate(rows, 1):
                 line = row.line
                 text = Text(" ".join(t for t in row.texts if t.strip()), lambda _o, line=line: line, row.page, block.index, n)
-                facts += _read(text, ctx, catalogue)
+                facts += _read(text, ctx)
     return _settle(facts, report_year)
 
 
@@ -157,17 +162,17 @@ def _heading(norm: str) -> str:
     return ""
 
 
-def _read(text: Text, ctx: Context, catalogue: Catalogue) -> list[dict]:
+def _read(text: Text, ctx: Context) -> list[dict]:
     facts = []
     start = 0
     for m in SENTENCE_END.finditer(text.norm + "。"):
         if m.start() > start:
-            facts += _sentence(text, start, m.start(), ctx, catalogue)
+            facts += _sentence(text, start, m.start(), ctx)
         start = m.end()
     return facts
 
 
-def _sentence(text: Text, start: int, end: int, ctx: Context, catalogue: Catalogue) -> list[dict]:
+def _sentence(text: Text, start: int, end: int, ctx: Context) -> list[dict]:
     s = text.norm[:end]  # offsets stay those of the whole text
     clauses = [start] + [m.end() for m in CLAUSE_BREAK.finditer(s, start)]
     facts = []
@@ -179,7 +184,7 @@ def _sentence(text: Text, start: int, end: int, ctx: Context, catalogue: Catalog
         i = max(i for i, c in enumerate(clauses) if c <= m.start())
         # a label before a colon (`保障标准：每人每月570元`) belongs to the evidence
         evidence_start = clauses[i - 1] if i and s[clauses[i] - 1] == ":" else clauses[i]
-        mention = Mention(text, ctx, s, m, value, start, clauses[i], evidence_start, previous_end, catalogue)
+        mention = Mention(text, ctx, s, m, value, start, clauses[i], evidence_start, previous_end)
         fact = _dibao(mention) if mention.topic == "dibao" else (_proactive(mention) or _requests(mention) or _responses(mention))
         if fact:
             facts.append(fact)
@@ -202,8 +207,8 @@ def _number(num: str) -> Decimal | None:
 class Mention:
     """One number with its unit, and the words before it in its clause and sentence."""
 
-    def __init__(self, text: Text, ctx: Context, s: str, m: re.Match, value: Decimal, sentence_start: int, clause_start: int, evidence_start: int, previous_end: int, catalogue: Catalogue):
-        self.text, self.ctx, self.m, self.catalogue = text, ctx, m, catalogue
+    def __init__(self, text: Text, ctx: Context, s: str, m: re.Match, value: Decimal, sentence_start: int, clause_start: int, evidence_start: int, previous_end: int):
+        self.text, self.ctx, self.m = text, ctx, m
         self.value = value * {None: 1, "万": 10_000, "亿": 100_000_000}[m["mult"]]
         self.unit = m["unit"]
         self.clause = s[clause_start:m.start()]
@@ -247,7 +252,11 @@ class Mention:
         return ""
 
     def count_unit(self, key: str) -> str:
-        return self.catalogue.unit(key) or narrative_units().get(key, "")
+        return _unit(self.ctx, key)
+
+
+def _unit(ctx: Context, key: str) -> str:
+    return ctx.catalogue.unit(key) or narrative_units().get(key, "")
 
 
 # ---------------------------------------------------------------- proactive disclosure
@@ -322,7 +331,7 @@ def _negations(text: Text, start: int, end: int, ctx: Context) -> list[dict]:
     for key, applicant in keys:
         facts.append({
             "key": key, "applicant_type": applicant, "area": "", "period": "", "value": 0.0,
-            "unit": "件", "qualifier": "exact", "source": "narrative",
+            "unit": _unit(ctx, key), "qualifier": "exact", "source": "narrative",
             "evidence": text.original(start, end), "label_printed": text.original(start, end),
             "value_printed": neg.group(), "unit_printed": "", "template": ctx.template,
             "table": text.table, "row": text.row, "line": text.line(start + neg.start()), "page": text.page,

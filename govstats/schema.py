@@ -3,6 +3,8 @@ data dictionary documents it. Nothing else lists the columns."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 # (column, pandas dtype, description)
 REPORTS = [
     ("file", "string", "file name inside the input folder"),
@@ -117,3 +119,14 @@ def columns(table: str) -> list[str]:
 
 def dtypes(table: str) -> dict[str, str]:
     return {name: dtype for name, dtype, _ in TABLES[table]}
+
+
+def frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    cols = columns(table)
+    df = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
+    for col, dtype in dtypes(table).items():
+        if dtype == "string":
+            df[col] = df[col].astype("string").fillna("")
+        else:
+            df[col] = pd.array(df[col].tolist(), dtype=dtype)
+    return df

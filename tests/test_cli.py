@@ -50,3 +50,30 @@ def test_an_unexpected_failure_on_one_file_fails_that_file_only(tmp_path, monkey
     result = pipeline.process_file(RAW / "000_7e7a0834d21815b9.txt")
     assert result.report["status"] == "failed" and result.report["error_code"] == "internal_error"
     assert "simulated bug" in result.errors[0]["message"]
+
+
+def run_cli(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "govstats", *args], capture_output=True, text=True)
+
+
+def test_check_prints_a_line_per_report_and_every_failed_check(seed_build):
+    _, out = seed_build
+    done = run_cli("check", "--data", str(out))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    for name in ("000_7e7a0834d21815b9.txt", "004_871b05a060ee8a47.txt"):
+        assert any(line.startswith(name) for line in lines)
+    assert any(line.strip().startswith("003_65346d4e8b8906da.txt FAIL table_vs_narrative") and "196" in line for line in lines)
+
+
+def test_show_prints_one_report_with_evidence_checks_and_problems(seed_build):
+    _, out = seed_build
+    done = run_cli("show", "003", "--data", str(out))  # the start of a file name is enough
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert text.startswith("# 003_65346d4e8b8906da.txt")
+    assert "agency       兴庆区掌政镇人民政府" in text
+    assert "proactive_total = 196 条   ‹全年主动公开政府信息196条› line 21" in text  # a prose fact, its phrase and line
+    assert "FAIL            channels_bound_proactive_total" in text
+    assert "value_on_section_header" in text
+    assert run_cli("show", "no_such_report", "--data", str(out)).returncode == 2

@@ -138,3 +138,15 @@ def _csv(path):
 
     with path.open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("gold", read_gold("seed_checks.csv"), ids=lambda r: f"{r['file'][:3]}-{r['check']}")
+def test_check_reports_the_gold_status(seed_build, gold):
+    checks = seed_build[0].checks
+    found = checks[(checks["file"] == gold["file"]) & (checks["check"] == gold["check"])]
+    assert len(found) == 1, f"expected one {gold['check']} row for {gold['file']}, found {len(found)}"
+    row = found.iloc[0]
+    assert row["status"] == gold["expected"], f"{row['status']}: {row['message']}"
+    # the message names the figures the gold names (every number in the gold detail)
+    for number in re.findall(r"\d+", gold["detail"].split(";")[0]):
+        assert number in row["message"] + row["figures"], (number, row["message"])

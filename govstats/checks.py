@@ -1,0 +1,529 @@
+"""Validation of a build: the best value of every figure, the accounting identities of the
+templates, and the cross-checks between table and prose. Vectorised over the whole facts table.
+
+Periods. Period '' (the reporting year) and the report year itself ('2017') are one period: facts
+are compared and grouped on that canonical period, and output with the period as the facts print
+it (the table's label when the table states the figure).
+
+Best value (table `best`), one row per file × key × applicant_type × area × period:
+- one source states the figure: its value, agreement `single` (several prose statements that
+  agree give one row, the first by line; a figure the table prints twice, the first by line);
+- table and prose both state it and agree: the table's value, agreement `agree`;
+- they disagree: the table's value (the statutory statistic), agreement `conflict`, the prose
+  value(s) with their evidence in `alternative`, check `table_vs_narrative`;
+- the table cell is blank, not applicable or unparsed while the prose states a number: the prose
+  value, agreement `single`, the blank cell named in `alternative`;
+- prose statements disagree and no table value exists: the first by line, agreement `conflict`,
+  check `narrative_inconsistent`, the others in `alternative`;
+- nobody states it (a blank cell only): the blank, agreement `single`.
+Two figures agree when they are equal in the registry unit (relative tolerance 1e-9). An `approx`
+figure v (350余, 300多, 约20: the printed lower bound) stands for v <= x < v + p, p the place
+value of v's last non-zero digit: 350余 is 350–359, 300多 is 300–399, 20余 is 20–29. So 350余
+agrees with 356, with 300多 and with 355余, but not with 360 or 349.
+
+Identities. `data/identities.csv` holds one equation per row: `rule` (A1…D4 of identities.md),
+`check` (the name in the checks table; equations of one rule share it), `strength`, `templates`
+(the template eras it runs on: `2014`; `custom:all` = on custom reports only where every key of the
+equation is present; `2019:lhs` = only where the left-hand side is present; `*` = every era),
+`terms` (`keys`: lhs and rhs name keys, compared within every applicant column and area;
+`applicant_types`: they name applicant columns, compared within every key, A4), `lhs` and `rhs`
+(terms joined by `+`), `op` (`=`; `<=`; `bound`: max(rhs) <= lhs <= sum(rhs), C8), `derives` and a
+`description`. Equations are evaluated on the best values, so a figure stated only in the prose
+counts too. 2014 rules whose keys a custom 附表 may break down differently (C1–C5, C7, C9) run on
+custom and narrative reports only when complete; C6 (staff) and C8 (channels) run on every report
+that has their keys. Before checking, a figure the table leaves to the reader is derived by the
+equations marked `derives`: a blank 总计 cell is the sum of the applicant columns (A4), a group row
+without cells of its own (（三）不予公开) the sum of its sub-items (A2). Other rules use the derived
+figures; the deriving rules themselves never do, so A2 is not_assessable where no group cell exists.
+
+Status of an equation: left side or every right-hand part blank or not printed → not_assessable;
+it holds → pass; else fail, or warn for a SOFT rule and when the gap runs the way an approximate
+figure (a lower bound) or a part that is not printed at all could explain. A blank part is read
+as 0 (identities.md) and named in the message. One row per file × check × period, with the worst
+status over the applicant columns and equations (fail > warn > not_assessable > pass); the message
+names the columns (or rows, for A4) that do not pass.
+
+Cross-checks (strength CROSS, rule empty): `table_vs_narrative` (pass, or fail listing every figure
+the table and the prose state differently), `narrative_inconsistent` (warn: the prose states one
+figure twice, differently), `section_header_values` (warn: values printed on section-header rows,
+with the section sum each equals), `implausible_unit` (warn when a 低保 standard or benefit was
+re-read in another time unit than printed, pass when none was).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .catalogue import load_catalogue
+from .normalize import label_key
+
+DIMS = ["file", "key", "applicant_type", "area", "pcanon"]
+RANK = {"pass": 0, "not_assessable": 1, "warn": 2, "fail": 3}
+DIBAO_RATES = ["dibao_standard", "dibao_avg_benefit"]
+_BLANK = {"missing": "blank", "not_applicable": "n/a", "unparsed": "unparsed"}
+
+
+def run_checks(facts: pd.DataFrame, unmapped: pd.DataFrame, reports: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (checks, best) for a whole build."""
+    parsed = reports.loc[reports["status"] == "parsed", ["file", "sha256", "template", "report_year"]]
+    facts = _canonical(facts, parsed)
+    best, pairs = _best_values(facts)
+    unmapped = _canonical(unmapped, parsed)
+    printed = pd.concat([best[["file", "pcanon", "period", "source"]], unmapped[["file", "pcanon", "period", "source"]]])
+    labels = printed.sort_values("source", key=lambda s: s != "table", kind="stable").groupby(["file", "pcanon"])["period"].first()
+    found = [_identity_checks(best, parsed), _table_vs_narrative(pairs), _narrative_inconsistent(best),
+             _section_header_values(unmapped, facts), _implausible_units(facts)]
+    checks = pd.concat([f for f in found if len(f)] or [pd.DataFrame(columns=["file", "pcanon"])], ignore_index=True)
+    checks["period"] = [labels.get((f, p), p) for f, p in zip(checks["file"], checks["pcanon"])]
+    checks["sha256"] = checks["file"].map(parsed.set_index("file")["sha256"])
+    checks = checks.sort_values("file", kind="stable").reindex(columns=schema.columns("checks"))
+    best = best.sort_values(["file", "line", "key"], kind="stable").reindex(columns=schema.columns("best"))
+    return schema.frame("checks", checks.to_dict("records")), schema.frame("best", best.to_dict("records"))
+
+
+def _canonical(df: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
+    """Rows of parsed reports, with the report's template, a float value `v` and the canonical period."""
+    df = df.merge(parsed[["file", "template", "report_year"]].rename(columns={"template": "report_template"}), on="file")
+    df["pcanon"] = df["period"].where(df["period"] != "", df["report_year"].astype("string").fillna(""))
+    df["v"] = df["value"].to_numpy(dtype="float64", na_value=np.nan)
+    return df
+
+
+# ---------------------------------------------------------------- best values
+
+
+def _best_values(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The best-value rows (with `pcanon` and `v`), and every table × prose pair stating one figure."""
+    f = facts.assign(stated=facts["v"].notna(), shown=_shown(facts), fid=np.arange(len(facts)))
+    f["lo"], f["hi"] = _interval(f["v"].to_numpy(), f["qualifier"])
+    table = _first(f[f["source"] == "table"])
+    prose = f[f["source"] == "narrative"]
+    said = prose[prose["stated"]].sort_values("line", kind="stable")
+    first = _first(prose)
+
+    others = said.merge(first[[*DIMS, "fid", "lo", "hi"]], on=DIMS, suffixes=("", "_first"))
+    others = others[(others["fid"] != others["fid_first"]) & ~_agree(others["lo"], others["hi"], others["lo_first"], others["hi_first"])]
+    inconsistent = _joined(others, "also prose " + others["shown"] + " (" + others["evidence"] + _at(others["line"]) + ")")
+
+    pairs = table[table["stated"]].merge(said, on=DIMS, suffixes=("_t", "_n"))
+    pairs["agree"] = _agree(pairs["lo_t"], pairs["hi_t"], pairs["lo_n"], pairs["hi_n"])
+    bad = pairs[~pairs["agree"]]
+    conflicts = _joined(bad, "prose " + bad["shown_n"] + " (" + bad["evidence_n"] + _at(bad["line_n"]) + ")")
+
+    b = table.merge(first, on=DIMS, how="outer", suffixes=("_t", "_n"), indicator=True)
+    has_t, has_n = b["_merge"] != "right_only", b["_merge"] != "left_only"
+    t_said, n_said = has_t & b["stated_t"].eq(True), has_n & b["stated_n"].eq(True)
+    pick_t = has_t & (t_said | ~n_said)
+    for col in ["sha256", "period", "v", "unit", "qualifier", "source", "evidence", "line", "page", "shown"]:
+        b[col] = b[f"{col}_t"].where(pick_t, b[f"{col}_n"])
+    b = b.merge(conflicts.rename("conflict"), left_on=DIMS, right_index=True, how="left")
+    b = b.merge(inconsistent.rename("inconsistent"), left_on=DIMS, right_index=True, how="left")
+    table_conflict = pick_t & b["conflict"].notna()
+    prose_conflict = ~pick_t & b["inconsistent"].notna()
+    blank_cell = ~pick_t & has_t
+    b["agreement"] = np.select([table_conflict | prose_conflict, t_said & n_said], ["conflict", "agree"], "single")
+    b["check"] = np.select([table_conflict, prose_conflict], ["table_vs_narrative", "narrative_inconsistent"], "")
+    blank_note = "table cell " + b["shown_t"].fillna("") + " (" + b["evidence_t"].fillna("") + _at(b["line_t"]) + ")"
+    texts = zip(b["conflict"].where(table_conflict, ""), blank_note.where(blank_cell, ""), b["inconsistent"].where(prose_conflict, ""))
+    b["alternative"] = ["; ".join(t for t in row if isinstance(t, str) and t) for row in texts]
+    b["value"] = b["v"]
+    return b, pairs
+
+
+def _first(df: pd.DataFrame) -> pd.DataFrame:
+    """One fact per figure: the first stated one by line, else the first by line."""
+    return df.sort_values(["stated", "line"], ascending=[False, True], kind="stable").drop_duplicates(DIMS)
+
+
+def _interval(v: np.ndarray, qualifier: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """[lo, hi] a figure stands for: itself when exact, v … v + place value (exclusive) when approx."""
+    place = np.ones_like(v)
+    with np.errstate(invalid="ignore"):
+        for k in range(1, 13):
+            place = np.where((v >= 10.0**k) & (np.mod(v, 10.0**k) == 0), 10.0**k, place)
+    approx = (qualifier == "approx").to_numpy(dtype=bool)
+    return v, np.where(approx, v + 0.999 * place, v)
+
+
+def _agree(lo1, hi1, lo2, hi2) -> pd.Series:
+    tol = 1e-9 * np.maximum(1, np.maximum(np.abs(lo1), np.abs(lo2)))
+    return pd.Series(np.maximum(lo1, lo2) <= np.minimum(hi1, hi2) + tol, index=getattr(lo1, "index", None))
+
+
+def _joined(rows: pd.DataFrame, text: pd.Series) -> pd.Series:
+    """Texts joined by '; ' per figure (DIMS)."""
+    if rows.empty:
+        return pd.Series(dtype="object", index=pd.MultiIndex.from_tuples([], names=DIMS))
+    return text.groupby([rows[c] for c in DIMS]).agg("; ".join)
+
+
+# ---------------------------------------------------------------- identities
+
+
+def load_identities() -> pd.DataFrame:
+    with resources.files("govstats.data").joinpath("identities.csv").open(encoding="utf-8") as f:
+        return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
+def _identity_checks(best: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
+    ids = load_identities()
+    values = best[[*DIMS, "v", "qualifier", "source", "line", "shown"]].merge(
+        parsed[["file", "template"]].rename(columns={"template": "report_template"}), on="file")
+    values["fig"] = _figure(values)
+    derived = _derive(values, ids)
+    deriving = set(ids.loc[ids["derives"] == "yes", "rule"])
+    with_derived = _overlay(values, derived)
+    parts = [_evaluate(values if rule.rule in deriving else with_derived, rule, n) for n, rule in enumerate(ids.itertuples())]
+    parts = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else pd.DataFrame()
+    return _aggregate(parts)
+
+
+def _overlay(values: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
+    """Derived figures in place of the blank or absent ones."""
+    return pd.concat([derived, values], ignore_index=True).drop_duplicates(DIMS) if len(derived) else values
+
+
+def _derive(values: pd.DataFrame, ids: pd.DataFrame) -> pd.DataFrame:
+    """Figures the table leaves to the reader: blank 总计 cells first (A4), then group rows (A2)."""
+    derived = values.iloc[0:0]
+    rules = ids[ids["derives"] == "yes"]
+    for rule in rules.sort_values("terms", key=lambda s: s != "applicant_types", kind="stable").itertuples():
+        # derive wherever the parts are printed, whatever the rule's own condition for checking
+        anywhere = rule._replace(templates=" ".join(t.split(":")[0] for t in rule.templates.split()))
+        units = _units(_overlay(values, derived), anywhere)
+        if units.empty:
+            continue
+        new = units[(units["stated_l"] == 0) & (units["stated_r"] > 0)].copy()
+        term, _ = _roles(rule)
+        new[term] = rule.lhs
+        new["v"], new["source"], new["line"] = new["total_r"], "derived", pd.NA
+        new["qualifier"] = np.where(new["approx_r"], "approx", "exact")
+        new["report_template"] = new["file"].map(values.drop_duplicates("file").set_index("file")["report_template"])
+        new["shown"] = _shown(new)
+        new["fig"] = _name(new) + "=" + new["shown"] + f" (derived by {rule.rule})"
+        derived = pd.concat([derived, new[values.columns]], ignore_index=True)
+    return derived
+
+
+def _roles(rule) -> tuple[str, list[str]]:
+    """The column an equation's terms name, and the columns that make one unit to check."""
+    return ("key", ["applicant_type", "area"]) if rule.terms == "keys" else ("applicant_type", ["key", "area"])
+
+
+def _conditions(templates: str) -> dict[str, str]:
+    """'2014 custom:all' → {template: condition}; '*' → every template."""
+    conds = dict((t.split(":") + [""])[:2] for t in templates.split())
+    if "*" in conds:
+        return {t: conds["*"] for t in ["2008", "2014", "2019", "2021", "custom", "narrative"]}
+    return conds
+
+
+def _units(values: pd.DataFrame, rule) -> pd.DataFrame:
+    """One row per file × period × unit (applicant column, or key for A4) with each side's sums."""
+    lhs, rhs = rule.lhs.split("+"), rule.rhs.split("+")
+    term, unit = _roles(rule)
+    v = values[values[term].isin(lhs + rhs) & values["report_template"].isin(_conditions(rule.templates))]
+    if rule.terms == "applicant_types":
+        v = v[v["applicant_type"] != ""]
+    if v.empty:
+        return pd.DataFrame()
+    keys = ["file", "pcanon", *unit]
+    fields = ["v", "shown", "fig", "qualifier", "source", "line"]
+    wide = v.set_index([*keys, term])[fields].unstack(term)
+    wide = wide.reindex(columns=pd.MultiIndex.from_product([fields, lhs + rhs]))
+    out = wide.index.to_frame(index=False)
+    val, present = wide["v"].astype(float), wide["shown"].notna()
+    for side, terms in (("l", lhs), ("r", rhs)):
+        out[f"n_{side}"] = present[terms].sum(axis=1).to_numpy()
+        out[f"stated_{side}"] = val[terms].notna().sum(axis=1).to_numpy()
+        out[f"total_{side}"] = val[terms].sum(axis=1).to_numpy()
+        out[f"approx_{side}"] = (wide["qualifier"][terms] == "approx").any(axis=1).to_numpy()
+        out[f"shown_{side}"] = _join_columns(wide["shown"][terms], " + ")
+        out[f"blank_{side}"] = _join_columns(pd.DataFrame({t: np.where(present[t] & val[t].isna(), t, None) for t in terms}), ", ")
+        out[f"source_{side}"] = _first_present(wide["source"][terms])
+    out["top_r"] = val[rhs].max(axis=1).to_numpy()
+    out["top_term"] = np.where(out["stated_r"] > 0, val[rhs].fillna(-np.inf).idxmax(axis=1).to_numpy(), "")
+    out["absent"] = _join_columns(pd.DataFrame({t: np.where(present[t], None, t) for t in lhs + rhs}), ", ")
+    out["figures"] = _join_columns(wide["fig"], "; ")
+    out["line"] = wide["line"].astype("Float64").min(axis=1).to_numpy()
+    cond = out["file"].map(values.drop_duplicates("file").set_index("file")["report_template"]).map(_conditions(rule.templates))
+    complete = (out["n_l"] == len(lhs)) & (out["n_r"] == len(rhs))
+    return out[~(((cond == "all") & ~complete) | ((cond == "lhs") & (out["n_l"] == 0)))].reset_index(drop=True)
+
+
+def _join_columns(df: pd.DataFrame, sep: str) -> np.ndarray:
+    """Row-wise join of the non-missing strings of a frame's columns, in column order."""
+    cells = df.to_numpy(dtype=object)
+    has = pd.notna(cells)
+    joined = np.full(len(df), "", dtype=object)
+    for j in range(cells.shape[1]):
+        glue = np.where(joined != "", sep, "").astype(object)
+        joined = np.where(has[:, j], joined + glue + np.where(has[:, j], cells[:, j], "").astype(object), joined)
+    return joined
+
+
+def _first_present(df: pd.DataFrame) -> np.ndarray:
+    """Each row's first non-missing value, '' when none."""
+    cells = df.to_numpy(dtype=object)
+    has = pd.notna(cells)
+    return np.where(has.any(axis=1), cells[np.arange(len(cells)), has.argmax(axis=1)], "")
+
+
+def _evaluate(values: pd.DataFrame, rule, order: int) -> pd.DataFrame:
+    """Status and message of one equation in every unit where one of its terms is present."""
+    u = _units(values, rule)
+    if u.empty:
+        return u
+    lhs, rhs = rule.lhs.split("+"), rule.rhs.split("+")
+    L, R, M = u["total_l"].astype(float), u["total_r"].astype(float), u["top_r"].astype(float)
+    tol = 1e-9 * np.maximum(1, np.maximum(L.abs(), R.abs()))
+    too_big = L > R + tol
+    too_small = (L < R - tol) if rule.op == "=" else (L < M - tol) if rule.op == "bound" else pd.Series(False, index=u.index)
+    absent_l, absent_r = u["n_l"] < len(lhs), u["n_r"] < len(rhs)
+    u["by_approx"] = (too_big & u["approx_r"].astype(bool)) | (too_small & u["approx_l"].astype(bool))
+    u["by_absent"] = (too_big & absent_r) | (too_small & absent_l)
+    assessable = (u["stated_l"] > 0) & (u["stated_r"] > 0)
+    u["status"] = np.select([~assessable, ~(too_big | too_small), u["by_approx"] | u["by_absent"] | (rule.strength == "SOFT")],
+                            ["not_assessable", "pass", "warn"], "fail")
+    u["message"] = [_part_message(r, rule, lhs, rhs) for r in u.itertuples()]
+    u["unit"] = (u["applicant_type"] if rule.terms == "keys" else u["key"]) + np.where(u["area"] != "", " " + u["area"], "")
+    u["lhs"], u["order"], u["check"], u["rule"], u["strength"] = rule.lhs, order, rule.check, rule.rule, rule.strength
+    u["kind"] = "applicant column" if rule.terms == "keys" else "row"
+    return u[["file", "pcanon", "check", "rule", "strength", "status", "message", "figures", "line", "unit", "lhs", "order", "kind"]]
+
+
+def _part_message(r, rule, lhs: list[str], rhs: list[str]) -> str:
+    lname, rname = " + ".join(lhs), " + ".join(rhs)
+    if r.status == "not_assessable":
+        if r.stated_l == 0:
+            derived = " (derived from its parts for the other checks)" if rule.derives == "yes" else ""
+            return f"{lname} {'blank' if r.n_l else 'not printed'}{derived}"
+        return f"{rname}: every part blank or not printed"
+    left = r.shown_l if len(lhs) == 1 else f"{r.shown_l} = {_num(r.total_l)}"
+    right = r.shown_r if len(rhs) == 1 else f"{r.shown_r} = {_num(r.total_r)}"
+    ok = r.status == "pass"
+    if rule.op == "bound":
+        prefix = _common_prefix(rhs)
+        label, largest = prefix.rstrip("_") or "part", f"{str(r.top_term).removeprefix(prefix)} {_num(r.top_r)}"
+        if ok:
+            text = f"max {label} {_num(r.top_r)} <= {r.shown_l} <= {label} sum {_num(r.total_r)}"
+        elif r.total_l < r.top_r:
+            text = f"{r.source_l} {lname} {r.shown_l} is below the largest {label} ({largest}); {label}s sum to {_num(r.total_r)}"
+        else:
+            text = f"{r.source_l} {lname} {r.shown_l} exceeds the {label} sum {_num(r.total_r)} (largest {label}: {largest})"
+    elif rule.op == "<=":
+        text = f"{lname} {left} {'<=' if ok else 'exceeds'} {rname} {right}"
+    else:
+        text = f"{r.shown_r} = {r.shown_l}" if ok else f"{lname} = {left}, but {rname} = {right}"
+    notes = []
+    blank = ", ".join(b for b in (r.blank_l, r.blank_r) if b)
+    if blank:
+        notes.append(f"blank read as 0: {blank}")
+    if r.absent:
+        notes.append(f"not printed: {r.absent}")
+    if r.status == "warn":
+        if r.by_approx:
+            notes.append("the gap could come from approximate figures (余/多/约 are lower bounds)")
+        if r.by_absent:
+            notes.append("the rows not printed could hold the difference")
+        if not (r.by_approx or r.by_absent):
+            notes.append("SOFT rule: a warning, not an error")
+    return "; ".join([text, *notes])
+
+
+def _aggregate(parts: pd.DataFrame) -> pd.DataFrame:
+    """One row per file × check × period: the worst status; the parts that are not pass named."""
+    if parts.empty:
+        return parts
+    parts = parts.assign(rank=parts["status"].map(RANK), first=parts.groupby("check")["order"].transform("min"))
+    parts = parts.sort_values(["first", "order", "line"], kind="stable")
+    rows = []
+    for (file, pcanon, check), recs in _groups(parts, ["file", "pcanon", "check"]):
+        worst = max(recs, key=lambda r: r["rank"])["status"]
+        shown = recs if worst == "pass" else sorted((r for r in recs if r["status"] != "pass"), key=lambda r: -r["rank"])
+        texts = _describe(shown, recs)
+        if worst != "pass" and len(shown) < len(recs):
+            texts.append(f"the other {len(recs) - len(shown)} hold")
+        elif worst == "pass" and len(texts) > 3:
+            shown = ([r for r in recs if r["unit"] == "total"] or recs)[:1]
+            texts = [f"holds in all {len(recs)} {recs[0]['kind']}s and equations, e.g. {_describe(shown, recs)[0]}"]
+        rows.append({"file": file, "pcanon": pcanon, "check": check, "rule": recs[0]["rule"], "strength": recs[0]["strength"], "status": worst,
+                     "message": "; ".join(texts), "figures": "; ".join(r["figures"] for r in shown), "line": _first_line(shown)})
+    return pd.DataFrame(rows)
+
+
+def _describe(shown: list[dict], recs: list[dict]) -> list[str]:
+    """One text per distinct equation message, naming the applicant columns (or rows) it is true of."""
+    units_of = {}
+    for r in recs:
+        units_of.setdefault(r["lhs"], set()).add(r["unit"])
+    several_units = len({r["unit"] for r in recs}) > 1
+    alike = {}
+    for r in shown:
+        alike.setdefault((r["lhs"], r["message"]), []).append(r["unit"])
+    texts = []
+    for (lhs, message), units in alike.items():
+        text = message if lhs in message or len(units_of) == 1 else f"{lhs}: {message}"
+        if several_units:
+            text = f"{text} in every {recs[0]['kind']}" if set(units) == units_of[lhs] else f"{', '.join(units)}: {text}"
+        texts.append(text)
+    return texts
+
+
+# ---------------------------------------------------------------- cross-checks
+
+
+def _table_vs_narrative(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Every figure the table and the prose both state: pass when all agree, else fail with the conflicts."""
+    if pairs.empty:
+        return pairs
+    pairs = pairs.assign(name=_name(pairs), line=pairs["line_t"]).sort_values("line_t", kind="stable")
+    pairs["conflict"] = "table " + pairs["name"] + " " + pairs["shown_t"] + " vs prose " + pairs["evidence_n"]
+    pairs["figures"] = (pairs["name"] + "=" + pairs["shown_t"] + " (table" + _at(pairs["line_t"]) + "); "
+                        + pairs["name"] + "=" + pairs["shown_n"] + " (narrative" + _at(pairs["line_n"]) + ")")
+    rows = []
+    for (file, pcanon), recs in _groups(pairs, ["file", "pcanon"]):
+        bad = [r for r in recs if not r["agree"]]
+        message = "; ".join(r["conflict"] for r in bad) or \
+            f"every figure stated in both the table and the prose agrees ({_count(len({r['name'] for r in recs}), 'figure')})"
+        rows.append(_cross_row(file, pcanon, "fail" if bad else "pass", message, bad or recs))
+    return _cross("table_vs_narrative", rows)
+
+
+def _narrative_inconsistent(best: pd.DataFrame) -> pd.DataFrame:
+    """Prose that states one figure differently, with no table value to settle it: warn."""
+    bad = best[best["check"] == "narrative_inconsistent"]
+    if bad.empty:
+        return bad
+    bad = bad.assign(text=_name(bad) + " " + bad["shown"] + " (" + bad["evidence"] + _at(bad["line"]) + ") but " + bad["alternative"],
+                     figures=_figure(bad))
+    rows = [_cross_row(file, pcanon, "warn", "prose states a figure differently: " + "; ".join(r["text"] for r in recs), recs)
+            for (file, pcanon), recs in _groups(bad, ["file", "pcanon"])]
+    return _cross("narrative_inconsistent", rows)
+
+
+def _section_header_values(unmapped: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """Values printed on section-header rows, and whether each is its section's column sum.
+
+    A header's section is found in the catalogue (the cells of the same table and column whose key
+    sits under a section of that name), so a sum is claimed only where it is checked."""
+    heads = unmapped[unmapped["reason"] == "value_on_section_header"].copy()
+    if heads.empty:
+        return heads
+    heads["section"] = heads["label_printed"].map(label_key)
+    catalogue = pd.DataFrame([(i.key, i.template, label_key(i.section[0])) for i in load_catalogue().indicators if i.section],
+                             columns=["key", "template", "section"]).drop_duplicates(["key", "template"])
+    where = ["file", "table", "col", "section"]
+    cells = facts[facts["source"] == "table"].merge(catalogue, on=["key", "template"])
+    cells = cells.merge(heads[[*where, "row"]], on=where, suffixes=("", "_head"))
+    cells = cells[cells["row"] > cells["row_head"]].sort_values("row", kind="stable")
+    cells["term"] = cells["v"].map(_num).where(cells["v"].fillna(0) != 0, "")
+    sums = cells.groupby(where).agg(total=("v", "sum"), terms=("term", lambda s: "+".join(x for x in s if x)))
+    heads = heads.merge(sums, left_on=where, right_index=True, how="left").sort_values("line", kind="stable")
+    heads["equal"] = (heads["total"] - heads["v"]).abs() < 1e-9 * np.maximum(1, heads["v"].abs())
+    terms = heads["terms"].fillna("").replace("", "0")
+    heads["sum_text"] = np.where(terms.str.contains("+", regex=False), terms + "=" + heads["total"].map(_num), terms)
+    heads["figures"] = heads["label_printed"] + "=" + heads["value_printed"] + " (table" + _at(heads["line"]) + ")"
+    rows = []
+    for (file, pcanon), recs in _groups(heads, ["file", "pcanon"]):
+        if all(r["equal"] for r in recs):
+            listed, sums = ", ".join(r["label_printed"] + " " + r["value_printed"] for r in recs), "; ".join(r["sum_text"] for r in recs)
+            message = (f"values printed on section-header rows: {listed}; "
+                       f"each is the sum of its section's column ({sums}), a spreadsheet auto-sum, not an indicator")
+        else:
+            notes = [f"{r['label_printed']} {r['value_printed']}" + (f" (= its section's sum {r['sum_text']})" if r["equal"] else
+                     "" if pd.isna(r["total"]) else f" (its section's rows sum to {_num(r['total'])})") for r in recs]
+            message = "values printed on section-header rows, kept in unmapped: " + ", ".join(notes)
+        rows.append(_cross_row(file, pcanon, "warn", message, recs))
+    return _cross("section_header_values", rows)
+
+
+def _implausible_units(facts: pd.DataFrame) -> pd.DataFrame:
+    """低保 standards and benefits whose printed time unit (月/年) was re-read as implausible."""
+    d = facts[facts["key"].isin(DIBAO_RATES)].copy()
+    if d.empty:
+        return d
+    month, year = d["unit_printed"].str.contains("月"), d["unit_printed"].str.contains("年")
+    printed = np.select([month & ~year, year & ~month], ["月", "年"], "")
+    read = np.select([d["unit"].str.endswith("/月"), d["unit"].str.endswith("/年")], ["月", "年"], "")
+    d["reread"] = (printed != "") & (read != "") & (printed != read)
+    d = d.sort_values("line", kind="stable")
+    d["text"] = d["evidence"] + ": " + d["note"].where(d["note"] != "", "printed " + d["unit_printed"] + ", read as " + d["unit"])
+    d["figures"] = _figure(d.assign(shown=_shown(d)))
+    rows = []
+    for (file, pcanon), recs in _groups(d, ["file", "pcanon"]):
+        bad = [r for r in recs if r["reread"]]
+        message = "; ".join(r["text"] for r in bad) or f"every 低保 standard and benefit is read in its printed unit ({_count(len(recs), 'figure')})"
+        rows.append(_cross_row(file, pcanon, "warn" if bad else "pass", message, bad or recs))
+    return _cross("implausible_unit", rows)
+
+
+def _groups(df: pd.DataFrame, keys: list[str]):
+    """(key, records) per group in order of appearance: for building the result rows' texts."""
+    groups: dict[tuple, list[dict]] = {}
+    for record in df.to_dict("records"):
+        groups.setdefault(tuple(record[k] for k in keys), []).append(record)
+    return groups.items()
+
+
+def _first_line(records: list[dict]):
+    lines = [r["line"] for r in records if not pd.isna(r["line"])]
+    return min(lines) if lines else None
+
+
+def _cross_row(file: str, pcanon: str, status: str, message: str, shown: list[dict]) -> dict:
+    return {"file": file, "pcanon": pcanon, "status": status, "message": message,
+            "figures": "; ".join(r["figures"] for r in shown), "line": _first_line(shown)}
+
+
+def _cross(check: str, rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows).assign(check=check, rule="", strength="CROSS")
+
+
+# ---------------------------------------------------------------- display
+
+
+def _num(x) -> str:
+    if pd.isna(x):
+        return "blank"
+    x = float(x)
+    return str(int(round(x))) if abs(x - round(x)) < 1e-6 * max(1, abs(x)) else f"{x:.6f}".rstrip("0").rstrip(".")
+
+
+def _shown(df: pd.DataFrame) -> pd.Series:
+    """A value for messages: 30, ≥350 (approx), blank, n/a, unparsed."""
+    return pd.Series([_BLANK.get(q, "blank") if pd.isna(v) else ("≥" if q == "approx" else "") + _num(v)
+                      for v, q in zip(df["v"], df["qualifier"])], index=df.index, dtype="object")
+
+
+def _name(df: pd.DataFrame) -> pd.Series:
+    """key[applicant_type, area] as in the figures column."""
+    qual = [", ".join(x for x in (a, b) if x) for a, b in zip(df["applicant_type"], df["area"])]
+    return pd.Series([f"{k}[{q}]" if q else k for k, q in zip(df["key"], qual)], index=df.index, dtype="object")
+
+
+def _at(line: pd.Series) -> pd.Series:
+    return pd.Series(["" if pd.isna(n) else f", line {int(n)}" for n in line], index=line.index, dtype="object")
+
+
+def _figure(df: pd.DataFrame) -> pd.Series:
+    """key[applicant]=value (source, line N)."""
+    value = [("blank" if s == "blank" else s.lstrip("≥")) for s in df["shown"]]
+    source = df["source"].astype(str).where(df["qualifier"].isin(["exact", "missing"]), df["qualifier"].astype(str) + ", " + df["source"].astype(str))
+    return _name(df) + "=" + pd.Series(value, index=df.index) + " (" + source + _at(df["line"]) + ")"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _common_prefix(names: list[str]) -> str:
+    prefix = names[0]
+    for name in names[1:]:
+        while not name.startswith(prefix):
+            prefix = prefix[:-1]
+    return prefix[: prefix.rfind("_") + 1]

@@ -1,0 +1,102 @@
+"""Plain-text views of a build for the terminal: the build summary, `govstats check` (one line
+per report) and `govstats show` (everything read from one report, for auditing it)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .export import Dataset
+
+STATUSES = ("fail", "warn", "pass", "not_assessable")
+
+
+def summary(dataset: Dataset) -> str:
+    reports = dataset.reports
+    parsed = reports[reports["status"] == "parsed"]
+    failed = reports[reports["status"] != "parsed"]
+    facts = dataset.facts
+    lines = [f"{len(reports)} input file(s): {len(parsed)} parsed, {len(failed)} failed"]
+    for template, n in parsed["template"].value_counts().sort_index().items():
+        lines.append(f"  {template:<10} {n} report(s)")
+    lines.append(f"  {(facts['source'] == 'table').sum()} table facts, {(facts['source'] == 'narrative').sum()} prose facts, "
+                 f"{len(dataset.unmapped)} unmapped cells, {(dataset.errors['severity'] == 'warning').sum()} warnings")
+    counts = dataset.checks["status"].value_counts()
+    lines.append("  checks: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES))
+    errors = dataset.errors
+    for _, row in failed.iterrows():
+        message = errors.loc[(errors["file"] == row["file"]) & (errors["severity"] == "error"), "message"]
+        lines.append(f"  FAILED {row['file']}: {row['error_code']}: {message.iloc[0] if len(message) else ''}")
+    return "\n".join(lines)
+
+
+def check_summary(dataset: Dataset) -> str:
+    """One line per report with its check counts, then each failed or warned check."""
+    checks = dataset.checks
+    counts = checks.pivot_table(index="file", columns="status", values="check", aggfunc="count", fill_value=0)
+    counts = counts.reindex(columns=list(STATUSES), fill_value=0)
+    lines = [f"{'file':<40} {'agency':<16} {'year':>4} {'template':<9} " + " ".join(f"{s:>5}" for s in ("fail", "warn", "pass", "n/a"))]
+    for _, r in dataset.reports.iterrows():
+        if r["status"] != "parsed":
+            lines.append(f"{r['file']:<40} FAILED: {r['error_code']}")
+            continue
+        c = counts.loc[r["file"]] if r["file"] in counts.index else pd.Series(0, index=list(STATUSES))
+        year = "" if pd.isna(r["report_year"]) else str(r["report_year"])
+        lines.append(f"{r['file']:<40} {r['agency'][:16]:<16} {year:>4} {r['template']:<9} " + " ".join(f"{int(c[s]):>5}" for s in STATUSES))
+    flagged = checks[checks["status"].isin(["fail", "warn"])]
+    if len(flagged):
+        lines += ["", "failed and warned checks:"]
+        lines += [f"  {r.file} {r.status.upper()} {r.check}{' ' + r.period if r.period else ''}: {r.message}" for r in flagged.itertuples()]
+    return "\n".join(lines)
+
+
+def find_file(dataset: Dataset, wanted: str) -> str | None:
+    """A report of the build by name, path or the start of its name (`003`)."""
+    files = list(dataset.reports["file"])
+    for candidate in (wanted, wanted.replace("\\", "/").split("/")[-1]):
+        if candidate in files:
+            return candidate
+    starts = [f for f in files if f.startswith(wanted)]
+    return starts[0] if len(starts) == 1 else None
+
+
+def show(dataset: Dataset, name: str) -> str:
+    """Everything govstats read from one report: fields, facts with evidence, checks, problems."""
+    r = dataset.reports[dataset.reports["file"] == name].iloc[0]
+    lines = [f"# {name}", ""]
+    for field in ("status", "error_code", "title", "agency", "agency_kind", "admin_level", "province", "city", "county", "town",
+                  "adcode", "report_year", "published", "doc_number", "template", "encoding", "sha256"):
+        value = r[field]
+        if not pd.isna(value) and str(value):
+            lines.append(f"{field:<12} {value}")
+    if r["evidence"]:
+        lines += ["", "read from:"] + [f"  {part}" for part in str(r["evidence"]).split("; ")]
+    facts = dataset.facts[dataset.facts["file"] == name]
+    for source, heading in (("table", "table facts"), ("narrative", "prose facts")):
+        part = facts[facts["source"] == source]
+        if len(part):
+            lines += ["", f"## {heading} ({len(part)})"]
+            lines += [_fact_line(f) for f in part.itertuples()]
+    unmapped = dataset.unmapped[dataset.unmapped["file"] == name]
+    if len(unmapped):
+        lines += ["", f"## unmapped cells ({len(unmapped)})"]
+        lines += [f"  line {u.line}: {u.label_printed or u.evidence} = {u.value_printed or '(blank)'} [{u.reason}]" for u in unmapped.itertuples()]
+    checks = dataset.checks[dataset.checks["file"] == name]
+    if len(checks):
+        lines += ["", f"## checks ({len(checks)})"]
+        order = {s: i for i, s in enumerate(STATUSES)}
+        for c in sorted(checks.itertuples(), key=lambda c: order.get(c.status, 9)):
+            rule = f" ({c.rule})" if c.rule else ""
+            lines.append(f"  {c.status.upper():<15} {c.check}{rule}{' ' + c.period if c.period else ''}: {c.message}")
+    errors = dataset.errors[dataset.errors["file"] == name]
+    if len(errors):
+        lines += ["", f"## problems ({len(errors)})"]
+        lines += [f"  {e.severity} {e.code}{f' line {e.line}' if not pd.isna(e.line) else ''}: {e.message}" for e in errors.itertuples()]
+    return "\n".join(lines)
+
+
+def _fact_line(f) -> str:
+    dims = "".join(f"[{d}]" for d in (f.applicant_type, f.area, f.period) if d)
+    value = "(blank)" if pd.isna(f.value) else f"{f.value:g}"
+    where = f"line {f.line}" if not pd.isna(f.line) else ""
+    note = f"  NOTE {f.note}" if f.note else ""
+    return f"  {f.key}{dims} = {value} {f.unit} {f.qualifier if f.qualifier != 'exact' else ''}".rstrip() + f"   ‹{f.evidence}› {where}{note}"
