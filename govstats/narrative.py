@@ -13,8 +13,11 @@ say what it counts:
   it names, with the phrase as evidence.
 
 A clause that names two channels, a topic subset (`社会救助类信息`, a list ending in `等`, a
-`专栏`), or a rate (`月均`, `每周`) is not a total and gives nothing. Review, litigation and
-complaint figures count only when the clause is about information disclosure.
+`专栏`), or a rate (`月均`, `每周`) is not a total and gives nothing; neither do a change on last
+year (`较上年增加20条`), the old value of a raise (`由500元提高到550元`), or a flow (`新增低保对象`).
+Names listed before `分别为` take the values that follow in order; `均为0件` applies to every
+family named. Review, litigation and complaint figures count only when the sentence is about
+information disclosure.
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ from .catalogue import Catalogue
 from .model import Document, Paragraph, Table
 from .normalize import decimal_to_float, nfkc
 
+# A number with a counting or money unit. Chinese numerals are not read inside words (`第一`,
+# `进一步`, `一次性`) or slogans (`一户一档`).
 MENTION = re.compile(
     r"(?P<pre>约|近|超过|逾)?\s*"
-    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)\s*(?P<approx>余|多)?\s*"
-    r"(?P<mult>万|亿)?(?P<unit>元|人次|户次|户|人|名|条|件|次|篇|个|起|份)(?P<post>余|左右)?"
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|(?<![第每统进])[零〇一二两三四五六七八九十百千]+)\s*(?P<approx>余|多)?\s*"
+    r"(?P<mult>万|亿)?(?P<approx2>余|多)?(?P<unit>元|人次|户次|户|人|名|条|件|次|篇|个|起|份|场)(?![一性])(?P<post>余|左右|以上)?"
     r"(?P<per>\s*/\s*(?:人\s*[/·]\s*[月年]|[月年]\s*[/·]?\s*人|人|[月年]))?"
 )
 SENTENCE_END = re.compile(r"[。;!?]")
@@ -44,39 +49,43 @@ CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))|:")
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、])")
 
 RATE = re.compile(r"月均|日均|周均|平均每|每周|每天|每日|每月更新")
-CUMULATIVE = re.compile(r"以来|历年|至今|累计至")
-NEGATION = re.compile(r"(?:未|没有|未曾|尚未|从未|无)再?(?:收到|接到|受理|发生|出现|产生)")
+# Since the regulation took effect (not `今年以来`, which is the reporting year), all years, to date.
+CUMULATIVE = re.compile(r"(?:实施|施行|颁布|公布|条例》?)\S{0,6}以来|历年|(?<!截)至今(?!年)|累计至")
+COMPARISON = re.compile(r"(?:比|较|同比|环比)[^,]*(?:增加|减少|增长|下降|提高|降低|上升|多|少)了?$")
+RAISED_FROM = re.compile(r"\s*(?:提高|提升|上调|调整|增加|增长|调高)(?:到|至|为)")  # `由500元提高到550元`: 500 is the old value
+NEGATION = re.compile(r"(?:未|未有|没有|未曾|尚未|从未|无)再?(?:收到|接到|受理|发生|出现|产生)|无(?=[^,:]{0,12}申请)")
 DISCLOSURE = re.compile(r"信息公开|公开政府信息|政府信息|依申请")
 
 # Channels of proactive disclosure. Only the agency's own site counts as the website; a third
 # party's site listed with newspapers (`自治区民政厅网站、吴忠日报等新闻媒体`) is an "other" channel.
 CHANNELS = {
     "gazette": re.compile(r"公报"),
-    "website": re.compile(r"(?:政府|门户|政务|信息公开)(?:网站|网)"),
+    "website": re.compile(r"(?:政府|门户|政务|信息公开)(?:网站|网)|本(?:局|部门|单位|机关|委|办)(?:网站|官网)|官方网站"),
     "weibo": re.compile(r"微博"),
     "wechat": re.compile(r"微信|公众号"),
-    "other": re.compile(r"媒体|日报|报纸|(?<!公)报刊|晚报|电视|广播|宣传栏|公示栏|公告栏|公开栏|显示屏|电子屏|客户端|APP|手机报|短信"),
+    "other": re.compile(r"媒体|日报|报纸|(?<!公)报刊|晚报|电视|广播|宣传栏|公示栏|公告栏|公开栏|显示屏|电子屏|客户端|APP|手机报|短信|抖音|头条|视频号|快手|学习强国|小程序|融媒"),
 }
 NEW_MEDIA = re.compile(r"新媒体")  # weibo and wechat together: not one channel
 VERB = re.compile(r"公开|发布|公示|推送|刊登|刊发|登载")
-TOPIC_SUBSET = re.compile(r"专栏|栏目|专题")
+TOPIC_SUBSET = re.compile(r"(?<!信息公开)专栏|栏目|专题")
 GENERIC_OBJECT = re.compile(
-    r"政府|政务|各类|各项|本部门|本机关|本单位|本局|我局|相关|工作|主动|公开|公示|信息|文件|数量|数为|数|为|共计|共|累计|合计|了|的|\s"
+    r"政府|政务|各类|各项|本部门|本机关|本单位|本局|我局|相关|工作|主动|公开|公示|信息|文件|总数|总量|数量|数为|数|总计|共计|共|累计|合计|计|达到|达|为|了|的|\s"
 )
 
 DIBAO = re.compile(r"低保|最低生活保障")
-OTHER_PROGRAMME = re.compile(r"特困|供养|临时救助|医疗救助|高龄|残疾|孤儿|五保|救灾|受灾|优抚|养老|流浪|乞讨|殡葬|慈善")
+OTHER_PROGRAMME = re.compile(r"低保边缘|边缘|特困|供养|临时救助|医疗救助|高龄|残疾|孤儿|五保|救灾|受灾|优抚|养老|流浪|乞讨|殡葬|慈善")
 OTHER_BENEFIT = re.compile(r"补贴|津贴|取暖|慰问|过节|春节|饺子|一次性")
+FLOW = re.compile(r"新增|新纳入|纳入|退出|取消|停发|清退|核减|减少|增加|资助|培训|慰问|走访|核查|复核")  # flows and actions, not who is covered
 AREAS = re.compile(r"城乡|城市|城镇|农村")
 AREA_OF = {"城乡": "all", "城市": "urban", "城镇": "urban", "农村": "rural"}
 MONTHLY = re.compile(r"每人每月|每月每人|月人均|当月|人均每月|每月")
 ANNUAL = re.compile(r"每人每年|每年每人|年人均|人均每年|每年")
 MONTH_RANGE = re.compile(r"(?:1|一)\s*[-—–~至到]\s*(?:12|十二)\s*月")
 MONTH = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月(?!\s*\d{1,2}\s*日)(?!份?[-—–~至到])")
-YEAR_WHOLE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:全年|度)")
+YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?!\s*\d)")  # `2017年全年`, `2017年度`, `2018年城市低保标准`
 # Plausible 低保 amounts (元 a person): monthly figures run from tens to under two thousand.
 MONTHLY_RANGE = (Decimal(30), Decimal(2000))
-ANNUAL_RANGE = (Decimal(1000), Decimal(24000))
+ANNUAL_RANGE = (Decimal(500), Decimal(24000))
 
 
 @functools.cache
@@ -177,27 +186,49 @@ def _sentence(text: Text, start: int, end: int, ctx: Context) -> list[dict]:
     clauses = [start] + [m.end() for m in CLAUSE_BREAK.finditer(s, start)]
     facts = []
     previous_end = start
+    respectively: list[str] = []  # keys named before `分别为`, waiting for their values
     for m in MENTION.finditer(s, start):
         value = _number(m["num"])
-        if value is None:
-            continue
         i = max(i for i, c in enumerate(clauses) if c <= m.start())
+        if value is None or COMPARISON.search(s[clauses[i]:m.start()]) or RAISED_FROM.match(s, m.end()):
+            continue  # a change on last year, or the old value of a raise, counts nothing
         # a label before a colon (`保障标准：每人每月570元`) belongs to the evidence
         evidence_start = clauses[i - 1] if i and s[clauses[i] - 1] == ":" else clauses[i]
         mention = Mention(text, ctx, s, m, value, start, clauses[i], evidence_start, previous_end)
-        fact = _dibao(mention) if mention.topic == "dibao" else (_proactive(mention) or _requests(mention) or _responses(mention))
-        if fact:
-            facts.append(fact)
+        if "分别" in mention.before:
+            respectively = _named_in_order(mention)
+        elif mention.before.strip("、,和及与 "):
+            respectively = []
+        if respectively:
+            key = respectively.pop(0)
+            facts.append(mention.fact(key, mention.count_unit(key), "respectively"))
+        elif mention.topic == "dibao":
+            facts += _dibao(mention)
+        else:
+            facts += _proactive(mention) or _requests(mention) or _responses(mention)
         previous_end = m.end()
     for i, clause_start in enumerate(clauses):
         clause_end = clauses[i + 1] - 1 if i + 1 < len(clauses) else end
-        facts += _negations(text, clause_start, clause_end, ctx)
+        facts += _negations(text, start, clause_start, clause_end, ctx)
     return facts
+
+
+def _named_in_order(mt: "Mention") -> list[str]:
+    """The channels or request families named before `分别为`, in the order printed."""
+    c = mt.clause
+    channels = [(p.search(c).start(), "channel_" + name) for name, p in CHANNELS.items() if p.search(c)]
+    families = [(p.search(c).start(), key) for key, p in REQUEST_FAMILIES if p.search(c)]
+    for found, relevant in ((channels, VERB.search(c)), (families, mt.about_disclosure())):
+        if len(found) > 1 and relevant:
+            return [key for _, key in sorted(found)]
+    return []
 
 
 def _number(num: str) -> Decimal | None:
     if num[0].isdigit():
         return Decimal(num.replace(",", ""))
+    if num[0] in "十百千":
+        num = "一" + num  # `千余条`
     try:
         return Decimal(str(cn2an.cn2an(num, "smart")))
     except (ValueError, KeyError):
@@ -216,7 +247,7 @@ class Mention:
         self.before = s[previous_end:m.start()]  # words since the previous number
         self.sentence = (id(text), sentence_start)
         self.sentence_before = s[sentence_start:m.start()]
-        self.approx = bool(m["pre"] or m["approx"] or m["post"])
+        self.approx = bool(m["pre"] or m["approx"] or m["approx2"] or m["post"])
         topics = [(t.end(), "dibao") for t in DIBAO.finditer(self.sentence_before)]
         topics += [(t.end(), "other") for t in OTHER_PROGRAMME.finditer(self.sentence_before)]
         self.topic = max(topics)[1] if topics else ""
@@ -254,6 +285,9 @@ class Mention:
     def count_unit(self, key: str) -> str:
         return _unit(self.ctx, key)
 
+    def about_disclosure(self) -> bool:
+        return bool(DISCLOSURE.search(self.sentence_before) or "申请" in self.ctx.section)
+
 
 def _unit(ctx: Context, key: str) -> str:
     return ctx.catalogue.unit(key) or narrative_units().get(key, "")
@@ -262,26 +296,32 @@ def _unit(ctx: Context, key: str) -> str:
 # ---------------------------------------------------------------- proactive disclosure
 
 
-def _proactive(mt: Mention) -> dict | None:
+def _proactive(mt: Mention) -> list[dict]:
     if mt.unit not in ("条", "件", "篇", "个") or RATE.search(mt.clause):
-        return None
+        return []
     verbs = list(VERB.finditer(mt.clause))
-    if not verbs:
-        return None
-    obj = mt.clause[verbs[-1].end():]
+    if verbs:
+        obj = mt.clause[verbs[-1].end():]
+    elif "其中" in mt.sentence_before and "主动公开" in mt.sentence_before:
+        obj = ""  # a breakdown by channel name alone: `其中:政府网站1,100条,政务微博80条`
+        if not _generic(re.sub("|".join(p.pattern for p in CHANNELS.values()) + r"|其中|通过|在|上|平台", "", mt.clause), mt.ctx.agency):
+            return []
+    else:
+        return []
     if "规范性文件" in obj:
-        return mt.fact("proactive_normative_docs", mt.count_unit("proactive_normative_docs"), "proactive_normative_docs")
+        return [mt.fact("proactive_normative_docs", mt.count_unit("proactive_normative_docs"), "proactive_normative_docs")]
     if "等" in obj or TOPIC_SUBSET.search(mt.clause) or not _generic(obj, mt.ctx.agency):
-        return None
+        return []
     channels = {name for name, pattern in CHANNELS.items() if pattern.search(mt.clause)}
     if NEW_MEDIA.search(mt.clause):
         channels |= {"weibo", "wechat"}
     if len(channels) == 1:
         key = "channel_" + channels.pop()
-        return mt.fact(key, mt.count_unit(key), "channel")
-    if not channels and ("主动公开" in mt.clause or ("主动公开" in mt.ctx.section and "信息" in obj)):
-        return mt.fact("proactive_total", mt.count_unit("proactive_total"), "proactive_total")
-    return None
+        return [mt.fact(key, mt.count_unit(key), "channel")]
+    listed = len(channels) > 1 and re.search(r"等(?:渠道|平台|方式|载体|途径|形式|媒体)", mt.clause)  # `通过政府网站、政务微博等渠道主动公开`
+    if (not channels or listed) and ("主动公开" in mt.clause or ("主动公开" in mt.ctx.section and "信息" in obj)):
+        return [mt.fact("proactive_total", mt.count_unit("proactive_total"), "proactive_total")]
+    return []
 
 
 def _generic(obj: str, agency: str) -> bool:
@@ -304,24 +344,30 @@ def _application_key(ctx: Context) -> tuple[str, str]:
     return ("app_new", "total") if ctx.template in ("2019", "2021") else ("applications_received", "")
 
 
-def _requests(mt: Mention) -> dict | None:
-    if mt.unit not in ("件", "个", "起", "次", "条") or RATE.search(mt.clause) or NEGATION.search(mt.clause):
-        return None
-    about_disclosure = DISCLOSURE.search(mt.sentence_before) or "申请" in mt.ctx.section
-    named = [key for key, pattern in REQUEST_FAMILIES if pattern.search(mt.clause)]
-    if len(named) == 1 and (about_disclosure or "复议" in mt.ctx.section or "诉讼" in mt.ctx.section):
-        return mt.fact(named[0], mt.count_unit(named[0]), "request_count")
-    if not named and "申请" in mt.clause and RECEIVED.search(mt.clause) and about_disclosure:
+def _requests(mt: Mention) -> list[dict]:
+    c = mt.clause
+    if mt.unit not in ("件", "个", "起", "次", "条") or RATE.search(c) or NEGATION.search(c) or re.search(r"不涉及|无关", c):
+        return []
+    about_disclosure = mt.about_disclosure() or "复议" in mt.ctx.section or "诉讼" in mt.ctx.section
+    named = [key for key, pattern in REQUEST_FAMILIES if pattern.search(c)]
+    if not named and "其中" in c and DISCLOSURE.search(c):
+        # `行政复议申请12件,其中涉及政府信息公开的1件`: the part about disclosure of the family named before
+        named = [key for key, pattern in REQUEST_FAMILIES if pattern.search(mt.sentence_before)][-1:]
+        about_disclosure = True
+    if named and about_disclosure and (len(named) == 1 or re.search(r"均为?$", c)):  # `…均为0件`
+        return [mt.fact(key, mt.count_unit(key), "request_count") for key in named]
+    if not named and "申请" in c and RECEIVED.search(c) and about_disclosure and not re.search(r"其中|网上|当面|信函|传真|邮件|邮寄|电话", c):
         key, applicant = _application_key(mt.ctx)
-        return mt.fact(key, mt.count_unit(key), "application_count", applicant_type=applicant)
-    return None
+        return [mt.fact(key, mt.count_unit(key), "application_count", applicant_type=applicant)]
+    return []
 
 
-def _negations(text: Text, start: int, end: int, ctx: Context) -> list[dict]:
-    """`未收到…申请`, `未发生…行政复议、行政诉讼和投诉举报`: 0 for each family named."""
+def _negations(text: Text, sentence_start: int, start: int, end: int, ctx: Context) -> list[dict]:
+    """`未收到…申请`, `未发生…行政复议、行政诉讼和投诉举报`: 0 for each family named, when the
+    sentence (or its section) is about information disclosure."""
     clause = text.norm[start:end]
     neg = NEGATION.search(clause)
-    if not neg or not re.search(r"公开", clause):
+    if not neg or not (DISCLOSURE.search(text.norm[sentence_start:end]) or "申请" in ctx.section):
         return []
     after = clause[neg.start():]
     keys = [(key, "") for key, pattern in REQUEST_FAMILIES if pattern.search(after)]
@@ -343,9 +389,9 @@ def _negations(text: Text, start: int, end: int, ctx: Context) -> list[dict]:
 # ---------------------------------------------------------------- responses and interpretation
 
 
-def _responses(mt: Mention) -> dict | None:
-    if mt.unit not in ("次", "件", "篇", "条") or RATE.search(mt.clause):
-        return None
+def _responses(mt: Mention) -> list[dict]:
+    if mt.unit not in ("次", "件", "篇", "条", "场") or RATE.search(mt.clause):
+        return []
     c = mt.clause
     if "新闻发布会" in c and re.search(r"召开|举办|参加", c):
         key = "press_conferences"
@@ -361,15 +407,17 @@ def _responses(mt: Mention) -> dict | None:
         else:
             key = "other_responses"
     else:
-        return None
-    return mt.fact(key, mt.count_unit(key), "responses")
+        return []
+    return [mt.fact(key, mt.count_unit(key), "responses")]
 
 
 # ---------------------------------------------------------------- 低保
 
 
-def _dibao(mt: Mention) -> dict | None:
+def _dibao(mt: Mention) -> list[dict]:
     b = mt.before
+    if FLOW.search(b):
+        return []
     if mt.unit == "户":
         key = "dibao_households"
     elif mt.unit == "人次":
@@ -384,9 +432,9 @@ def _dibao(mt: Mention) -> dict | None:
         elif re.search(r"资金|低保金|支出|发放", b):
             key = "dibao_spending"
         else:
-            return None
+            return []
     else:
-        return None
+        return []
     areas = list(AREAS.finditer(mt.sentence_before))
     area = AREA_OF[areas[-1].group()] if areas else ""
     explicit = bool(AREAS.search(b))
@@ -397,7 +445,7 @@ def _dibao(mt: Mention) -> dict | None:
     fact = mt.fact(key, unit, key, area=area, period=_dibao_period(mt), **extra)
     fact["_area_explicit"] = explicit
     fact["_sentence"] = mt.sentence
-    return fact
+    return [fact]
 
 
 def _per_person_unit(mt: Mention, key: str) -> tuple[str, dict]:
@@ -437,9 +485,9 @@ def _dibao_period(mt: Mention) -> str:
             m = months[-1]
             year = int(m["y"]) if m["y"] else mt.ctx.report_year
             return f"{year}-{int(m['m']):02d}" if year else ""
-        whole = YEAR_WHOLE.search(context)
-        if whole:
-            return whole["y"]
+        years = list(YEAR.finditer(context))
+        if years:
+            return years[-1]["y"]
     return str(mt.ctx.report_year or "")
 
 

@@ -252,3 +252,113 @@ def test_evidence_and_position_point_at_the_printed_phrase():
     assert fact["line"] == 3
     assert fact["evidence"] == "主动公开政府信息２８９条"  # as printed: full-width digits kept
     assert fact["value_printed"] == "２８９条" and fact["source"] == "narrative"
+
+
+# ---------------------------------------------------------------- wording of reports not among the seeds
+
+
+def test_channel_breakdown_without_verbs_after_qizhong():
+    # invented: channels listed as bare names after `其中:`, half-width punctuation, a thousands comma
+    text = "全年主动公开政府信息1,200条,其中:政府网站1,100条,政务微博80条,政务微信20条。"
+    assert facts(text) == {
+        ("proactive_total", "", "", "", 1200.0, "条", "exact"),
+        ("channel_website", "", "", "", 1100.0, "条", "exact"),
+        ("channel_weibo", "", "", "", 80.0, "条", "exact"),
+        ("channel_wechat", "", "", "", 20.0, "条", "exact"),
+    }
+
+
+def test_respectively_pairs_names_with_values_in_order():
+    # invented: `分别为` lists channels, then review and litigation, with their values in the same order
+    assert facts("通过政府网站、政务微博、政务微信公开信息分别为100条、20条和30条。") == {
+        ("channel_website", "", "", "", 100.0, "条", "exact"),
+        ("channel_weibo", "", "", "", 20.0, "条", "exact"),
+        ("channel_wechat", "", "", "", 30.0, "条", "exact"),
+    }
+    assert facts("因政府信息公开引起的行政复议、行政诉讼分别为2件、1件。") == {
+        ("reconsideration_total", "", "", "", 2.0, "件", "exact"),
+        ("litigation_total", "", "", "", 1.0, "件", "exact"),
+    }
+
+
+def test_all_zero_applies_to_every_family_named():
+    # invented: `均为0件` after a list of three families
+    assert facts("本年度因政府信息公开引起的行政复议、行政诉讼和举报投诉均为0件。") == {
+        ("reconsideration_total", "", "", "", 0.0, "件", "exact"),
+        ("litigation_total", "", "", "", 0.0, "件", "exact"),
+        ("complaints_total", "", "", "", 0.0, "件", "exact"),
+    }
+
+
+def test_listed_channels_ending_in_deng_give_the_total():
+    # invented: several channels `等渠道` with 主动公开 is the total, not a channel
+    assert facts("通过政府网站、政务微博等渠道主动公开政府信息500条。") == {("proactive_total", "", "", "", 500.0, "条", "exact")}
+
+
+@pytest.mark.parametrize("text, key", [
+    ("在本局网站主动公开信息80条。", "channel_website"),  # the agency's own site, not named 政府网站
+    ("在政府网站信息公开专栏公开信息120条。", "channel_website"),  # the 信息公开专栏 is the site itself, not a topic
+    ("通过抖音号发布信息15条。", "channel_other"),  # short-video accounts are other channels
+])
+def test_other_names_of_channels(text, key):
+    assert keys(text) == {key}
+
+
+@pytest.mark.parametrize("text", [
+    "全年主动公开政府信息较上年增加20条。",  # a change on last year, not a count
+    "主动公开政府信息同比减少5条。",  # the same with 同比
+    "新增低保对象120户,退出低保56户。",  # flows into and out of 低保, not the number covered
+    "落实低保“一户一档”管理制度。",  # `一户一档` is a slogan, not one household
+    "村务公开栏公示低保名单,未收到群众投诉。",  # village notice board: a negation not about information disclosure
+    "低保边缘家庭320户。",  # 低保边缘 families are another group
+])
+def test_changes_flows_slogans_and_other_groups_give_nothing(text):
+    assert keys(text) == set()
+
+
+def test_old_value_of_a_raise_is_not_the_standard():
+    # invented: `由…提高到…` — only the new value is the standard; a bare year sets the period
+    assert facts("2018年城市低保标准由每人每月500元提高到每人每月550元。", year=2018) == {
+        ("dibao_standard", "", "urban", "2018", 550.0, "元/人/月", "exact"),
+    }
+
+
+@pytest.mark.parametrize("text", [
+    "全年无政府信息公开申请。",  # `无…申请`
+    "本机关未有收到政府信息公开申请。",  # `未有`
+    "关于依申请公开,本年度我单位未收到申请。",  # the disclosure words earlier in the sentence
+])
+def test_more_negations_of_applications(text):
+    assert facts(text, template="2019") == {("app_new", "total", "", "", 0.0, "件", "exact")}
+
+
+def test_applications_breakdown_is_not_the_total():
+    # invented: the total, then 其中 by channel of application
+    assert facts("本年度共收到政府信息公开申请5件,其中网上申请3件,信函申请2件。") == {("applications_received", "", "", "", 5.0, "件", "exact")}
+
+
+def test_review_counts_only_the_part_about_disclosure():
+    # invented: all reviews, then `其中涉及政府信息公开的1件`
+    assert facts("全年共收到行政复议申请12件,其中涉及政府信息公开的1件。") == {("reconsideration_total", "", "", "", 1.0, "件", "exact")}
+
+
+@pytest.mark.parametrize("text, value, qualifier", [
+    ("主动公开政府信息1.2万余条。", 12000.0, "approx"),  # `余` after 万
+    ("主动公开政府信息千余条。", 1000.0, "approx"),  # a bare 千 with 余
+    ("主动公开政府信息300条以上。", 300.0, "approx"),  # `以上`
+])
+def test_more_approximate_amounts(text, value, qualifier):
+    assert facts(text) == {("proactive_total", "", "", "", value, "条", qualifier)}
+
+
+def test_this_year_so_far_is_not_cumulative():
+    # invented: `今年以来` is the reporting year; `《条例》实施以来` is cumulative
+    assert facts("今年以来,主动公开政府信息300条。《条例》实施以来累计主动公开政府信息3000条。") == {
+        ("proactive_total", "", "", "2017", 300.0, "条", "exact"),
+        ("proactive_total", "", "", "cumulative", 3000.0, "条", "exact"),
+    }
+
+
+def test_press_conferences_counted_in_chang():
+    # invented: 场 is the unit of press conferences
+    assert facts("召开新闻发布会3场。") == {("press_conferences", "", "", "", 3.0, "次", "exact")}
