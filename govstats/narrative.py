@@ -80,7 +80,8 @@ AREAS = re.compile(r"城乡|城市|城镇|农村")
 AREA_OF = {"城乡": "all", "城市": "urban", "城镇": "urban", "农村": "rural"}
 MONTHLY = re.compile(r"每人每月|每月每人|月人均|当月|人均每月|每月")
 ANNUAL = re.compile(r"每人每年|每年每人|年人均|人均每年|每年")
-MONTH_RANGE = re.compile(r"(?:1|一)\s*[-—–~至到]\s*(?:12|十二)\s*月")
+_M = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
+MONTH_RANGE = re.compile(rf"(?:(?P<y>(?:19|20)\d{{2}})\s*年\s*)?(?P<a>{_M})\s*月?份?\s*[-—–~至到]\s*(?P<b>{_M})\s*月")
 MONTH = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月(?!\s*\d{1,2}\s*日)(?!份?[-—–~至到])")
 YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?!\s*\d)")  # `2017年全年`, `2017年度`, `2018年城市低保标准`
 # Plausible 低保 amounts (元 a person): monthly figures run from tens to under two thousand.
@@ -475,11 +476,16 @@ def _per_person_unit(mt: Mention, key: str) -> tuple[str, dict]:
 
 
 def _dibao_period(mt: Mention) -> str:
-    """A month (`2017年12月` → 2017-12), a range `1-12月` or `2017年全年` (the year), or the
-    reporting year; from the sentence, else the title of the table the row sits in."""
+    """A month (`2017年12月` → 2017-12), `1-12月` or `2017年全年` (the year), part of a year
+    (`1-6月` → 2017-01/2017-06), or the reporting year; from the sentence, else the title of the
+    table the row sits in."""
     for context in (mt.sentence_before, mt.ctx.title):
-        if MONTH_RANGE.search(context):
-            break
+        ranges = list(MONTH_RANGE.finditer(context))
+        if ranges:
+            r = ranges[-1]
+            year = r["y"] or str(mt.ctx.report_year or "")
+            a, b = int(_number(r["a"])), int(_number(r["b"]))
+            return year if (a, b) == (1, 12) or not year else f"{year}-{a:02d}/{year}-{b:02d}"
         months = list(MONTH.finditer(context))
         if months:
             m = months[-1]

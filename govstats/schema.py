@@ -41,7 +41,7 @@ _FACT_COMMON = [
     ("key", "string", "indicator key from the catalogue (data_dictionary.md); empty in unmapped"),
     ("applicant_type", "string", "column of the 2019/2021 application matrix (natural_person, commercial_enterprise, …, total); else empty"),
     ("area", "string", "urban, rural or all for 低保 figures; else empty"),
-    ("period", "string", "empty = the reporting year; YYYY stated explicitly; YYYY-MM for a month; cumulative for 历年累计"),
+    ("period", "string", "empty = the reporting year; YYYY stated explicitly; YYYY-MM for a month; YYYY-MM/YYYY-MM for part of a year (1-6月); cumulative for 历年累计"),
     ("value", "Float64", "the number in the registry unit; empty when missing, not applicable or unparsed — never 0 for a blank"),
     ("unit", "string", "registry unit: money in 元 (万元 × 10 000), counts in the key's unit (件, 条, 次…)"),
     ("qualifier", "string", "exact; approx (余/多/约: value is the printed bound); missing (blank cell); not_applicable (— - /); unparsed (text that is not a number)"),

@@ -362,3 +362,12 @@ def test_this_year_so_far_is_not_cumulative():
 def test_press_conferences_counted_in_chang():
     # invented: 场 is the unit of press conferences
     assert facts("召开新闻发布会3场。") == {("press_conferences", "", "", "", 3.0, "次", "exact")}
+
+
+@pytest.mark.parametrize("text, period", [
+    ("1-6月城市低保资金支出120万元。", "2017-01/2017-06"),  # part of a year: an interval, not June
+    ("2016年1至12月城市低保资金支出300万元。", "2016"),  # the whole of a stated year
+    ("一至十二月城市低保资金支出300万元。", "2017"),  # Chinese numeral months
+])
+def test_month_ranges(text, period):
+    assert [f["period"] for f in read(text)] == [period]
