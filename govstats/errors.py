@@ -33,3 +33,19 @@ class NotAReportError(ReportError):
 
 class UnsupportedFormatError(ReportError):
     code = "unsupported_format"
+
+
+class EncryptedError(ReportError):
+    code = "encrypted"
+
+
+class NoTextLayerError(ReportError):
+    code = "no_text_layer"
+
+
+class GarbledTextError(ReportError):
+    code = "garbled_text"
+
+
+class BrokenFileError(ReportError):
+    code = "broken_file"

@@ -13,12 +13,16 @@ from .errors import ReportError, UnsupportedFormatError
 from .extract_tables import extract_tables
 from .model import Document
 from .narrative import extract_narrative
+from .read_docx import read_docx
+from .read_html import read_html
+from .read_pdf import read_pdf
 from .read_text import read_text
 from .recognise import Recognition, recognise
 from .validate import basic_checks
 
 MANIFEST_NAME = "MANIFEST.csv"
-PLANNED_FORMATS = {".pdf": "PDF", ".docx": "DOCX", ".doc": "DOC", ".html": "HTML", ".htm": "HTML", ".wps": "WPS"}
+FORMATS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html"}
+UNSUPPORTED = {".doc": "DOC (Word 97–2003)", ".wps": "WPS", ".ofd": "OFD"}
 
 
 @dataclass
@@ -33,9 +37,16 @@ class ReportResult:
 
 
 def read_document(path: Path, name: str, data: bytes) -> Document:
+    """The reader for the file's extension; anything else is read as text."""
     suffix = path.suffix.lower()
-    if suffix in PLANNED_FORMATS:
-        raise UnsupportedFormatError(f"{PLANNED_FORMATS[suffix]} reports are not read yet; convert it to text (UTF-8) or wait for the {PLANNED_FORMATS[suffix]} reader")
+    if suffix in UNSUPPORTED:
+        raise UnsupportedFormatError(f"{UNSUPPORTED[suffix]} files are not read; save the report as PDF, DOCX, HTML or UTF-8 text")
+    if FORMATS.get(suffix) == "pdf":
+        return read_pdf(str(path), name, data)
+    if FORMATS.get(suffix) == "docx":
+        return read_docx(name, data)
+    if FORMATS.get(suffix) == "html":
+        return read_html(name, data)
     return read_text(name, data)
 
 
@@ -103,7 +114,9 @@ def _error(file: str, sha: str, severity: str, stage: str, code: str, message: s
 
 def _format_of(path: Path) -> str:
     suffix = path.suffix.lower()
-    return PLANNED_FORMATS.get(suffix, "text").lower()
+    if suffix in UNSUPPORTED:
+        return suffix.lstrip(".")
+    return FORMATS.get(suffix, "text")
 
 
 def input_files(folder: str | os.PathLike) -> list[Path]:

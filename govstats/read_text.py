@@ -144,21 +144,32 @@ def _page_numbers(lines: list[str]) -> list[int | None]:
 
 
 class _Blocks:
-    """One pass over the lines, grouping them into tables and paragraphs."""
+    """One pass over the lines, grouping them into tables and paragraphs.
 
-    def __init__(self, doc: Document, pages: list[int | None]):
+    Readers of paged formats pass the tables they found (``tables``: first line → rows, whose
+    lines are in ``doc.lines`` as tab-joined text) and, per line, whether it runs to the right
+    margin (``wraps``), which tells a hard wrap from a paragraph's end better than line lengths.
+    """
+
+    def __init__(self, doc: Document, pages: list[int | None], tables: dict[int, list[Row]] | None = None, wraps: list[bool] | None = None):
         self.doc = doc
         self.pages = pages
         self.lines = [ln.replace("\f", "") for ln in doc.lines]
         self.wrap_width = _wrap_width(self.lines)
         self.paragraph: list[tuple[int, str]] = []
+        self.tables = tables or {}
+        self.wraps = wraps
 
     def run(self) -> None:
         i, n = 0, len(self.lines)
         while i < n:
             line = self.lines[i]
             kind = self._kind(line)
-            if kind == "blank":
+            if i in self.tables:
+                rows = self.tables[i]
+                self._add_table(rows, self.doc.format, i + 1)
+                i += len(rows)
+            elif kind == "blank":
                 i += 1
             elif kind == "noise":
                 self._noise(i, line)
@@ -199,7 +210,7 @@ class _Blocks:
             and previous.layout == layout
             and rows
             and _only_layout_between(self.lines, previous.rows[-1].line, first_line)
-            and _continues(previous, rows)
+            and _continues(previous, rows, paged=layout == "pdf")
         ):
             if not any(rows[0].texts) or rows[0].texts == previous.rows[0].texts:
                 rows = rows[1:]  # the empty or repeated header row of a continued table
@@ -274,12 +285,14 @@ class _Blocks:
             self.doc.noise.append(Noise(i + 1, "**", "markup"))
             line = line.replace("**", "")
         line = line.strip()
-        if self.paragraph and not self._joins(self.paragraph[-1][1], "".join(t for _, t in self.paragraph), line):
+        if self.paragraph and not self._joins(self.paragraph[-1], "".join(t for _, t in self.paragraph), line):
             self._flush()
         self.paragraph.append((i, line))
 
-    def _joins(self, last_line: str, paragraph: str, following: str) -> bool:
+    def _joins(self, last: tuple[int, str], paragraph: str, following: str) -> bool:
         """Does `following` continue the paragraph (a hard wrap), or start a new one?"""
+        if self.wraps is not None and not self.wraps[last[0]]:
+            return False  # the last line ended before the right margin
         if paragraph.rstrip("」”’）)\"'").endswith(_TERMINAL):
             return False
         if _HEADING.match(compact(following)) or _DATE_LINE.match(compact(following)):
@@ -289,8 +302,10 @@ class _Blocks:
             return False
         if _HEADING.match(head) and len(head) <= 30 and "。" not in head:
             return False  # a heading such as `一、概述`
+        if self.wraps is not None:
+            return True
         if self.wrap_width is not None:
-            return len(compact(last_line)) >= 0.85 * self.wrap_width or _has_clause(head)
+            return len(compact(last[1])) >= 0.85 * self.wrap_width or _has_clause(head)
         return _has_clause(head) or not _is_title_like(head, compact(following))
 
     def _flush(self) -> None:
@@ -334,6 +349,10 @@ def _only_layout_between(lines: list[str], after_line: int | None, before_line: 
     return all(not ln.strip() or _PAGE_NUMBER.match(ln) for ln in between)
 
 
-def _continues(previous: Table, rows: list[Row]) -> bool:
+def _continues(previous: Table, rows: list[Row], paged: bool = False) -> bool:
+    """A table part right after another (only layout between) continues it when it has the same
+    width and an empty or repeated header; on a new page of a PDF, the same width is enough."""
     width = max(len(r.cells) for r in previous.rows)
-    return len(rows[0].cells) == width and (not any(rows[0].texts) or rows[0].texts == previous.rows[0].texts)
+    if len(rows[0].cells) != width:
+        return False
+    return (paged and rows[0].page != previous.rows[-1].page) or not any(rows[0].texts) or rows[0].texts == previous.rows[0].texts
