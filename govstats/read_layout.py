@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .errors import GarbledTextError
@@ -31,6 +32,7 @@ class Line:
 class TableRows:
     rows: list[list[str]]
     pages: list[int | None]
+    continues: bool = False  # the reader knows it continues the table before it (a PDF page break)
 
 
 def build_document(path: str, data: bytes, fmt: str, items: list[Line | TableRows], encoding: str = "") -> Document:
@@ -39,7 +41,7 @@ def build_document(path: str, data: bytes, fmt: str, items: list[Line | TableRow
     lines: list[str] = []
     pages: list[int | None] = []
     wraps: list[bool] = []
-    tables: dict[int, list[Row]] = {}
+    tables: dict[int, tuple[list[Row], bool]] = {}
     for item in items:
         if isinstance(item, Line):
             lines.append(item.text.replace("\t", " "))
@@ -54,7 +56,7 @@ def build_document(path: str, data: bytes, fmt: str, items: list[Line | TableRow
             pages.append(page)
             wraps.append(False)
         if rows:
-            tables[start] = rows
+            tables[start] = (rows, item.continues)
     check_garbled("\n".join(lines))
     doc = Document(path=path, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), format=fmt, encoding=encoding, lines=lines)
     _Blocks(doc, pages, tables=tables, wraps=wraps).run()
@@ -62,9 +64,12 @@ def build_document(path: str, data: bytes, fmt: str, items: list[Line | TableRow
 
 
 def check_garbled(text: str) -> None:
-    """Garbled text is an error, not data: glyphs without a Unicode mapping show as `(cid:NN)`
-    or private-use characters; then the usual checks of the text reader."""
+    """Garbled text is an error, not data: glyphs without a Unicode mapping show as `(cid:NN)`,
+    private-use or control characters; then the usual checks of the text reader."""
     visible = sum(not c.isspace() for c in text) or 1
+    controls = sum(unicodedata.category(c) == "Cc" for c in text if not c.isspace())
+    if controls > max(2, visible // 100):
+        raise GarbledTextError(f"{controls} control characters among {visible} in the text layer: the fonts map glyphs to no real characters (no ToUnicode map); the text cannot be read (OCR would be needed)")
     cids = len(_CID.findall(text))
     if cids > 2:
         raise GarbledTextError(f"{cids} `(cid:NN)` glyphs without a Unicode mapping: the PDF's fonts lack a ToUnicode map; the text cannot be read (OCR would be needed)")

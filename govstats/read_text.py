@@ -146,12 +146,13 @@ def _page_numbers(lines: list[str]) -> list[int | None]:
 class _Blocks:
     """One pass over the lines, grouping them into tables and paragraphs.
 
-    Readers of paged formats pass the tables they found (``tables``: first line → rows, whose
-    lines are in ``doc.lines`` as tab-joined text) and, per line, whether it runs to the right
-    margin (``wraps``), which tells a hard wrap from a paragraph's end better than line lengths.
+    Readers of paged formats pass the tables they found (``tables``: first line → (rows, whether
+    it continues the table before it), the rows' lines in ``doc.lines`` as tab-joined text) and,
+    per line, whether it runs to the right margin (``wraps``), which tells a hard wrap from a
+    paragraph's end better than line lengths.
     """
 
-    def __init__(self, doc: Document, pages: list[int | None], tables: dict[int, list[Row]] | None = None, wraps: list[bool] | None = None):
+    def __init__(self, doc: Document, pages: list[int | None], tables: dict[int, tuple[list[Row], bool]] | None = None, wraps: list[bool] | None = None):
         self.doc = doc
         self.pages = pages
         self.lines = [ln.replace("\f", "") for ln in doc.lines]
@@ -166,8 +167,8 @@ class _Blocks:
             line = self.lines[i]
             kind = self._kind(line)
             if i in self.tables:
-                rows = self.tables[i]
-                self._add_table(rows, self.doc.format, i + 1)
+                rows, continues = self.tables[i]
+                self._add_table(rows, self.doc.format, i + 1, continues)
                 i += len(rows)
             elif kind == "blank":
                 i += 1
@@ -202,7 +203,7 @@ class _Blocks:
 
     # -- tables
 
-    def _add_table(self, rows: list[Row], layout: str, first_line: int) -> None:
+    def _add_table(self, rows: list[Row], layout: str, first_line: int, continues: bool = False) -> None:
         self._flush()
         previous = self.doc.blocks[-1] if self.doc.blocks else None
         if (
@@ -210,7 +211,7 @@ class _Blocks:
             and previous.layout == layout
             and rows
             and _only_layout_between(self.lines, previous.rows[-1].line, first_line)
-            and _continues(previous, rows, paged=layout == "pdf")
+            and (continues or _continues(previous, rows))
         ):
             if not any(rows[0].texts) or rows[0].texts == previous.rows[0].texts:
                 rows = rows[1:]  # the empty or repeated header row of a continued table
@@ -349,10 +350,6 @@ def _only_layout_between(lines: list[str], after_line: int | None, before_line: 
     return all(not ln.strip() or _PAGE_NUMBER.match(ln) for ln in between)
 
 
-def _continues(previous: Table, rows: list[Row], paged: bool = False) -> bool:
-    """A table part right after another (only layout between) continues it when it has the same
-    width and an empty or repeated header; on a new page of a PDF, the same width is enough."""
+def _continues(previous: Table, rows: list[Row]) -> bool:
     width = max(len(r.cells) for r in previous.rows)
-    if len(rows[0].cells) != width:
-        return False
-    return (paged and rows[0].page != previous.rows[-1].page) or not any(rows[0].texts) or rows[0].texts == previous.rows[0].texts
+    return len(rows[0].cells) == width and (not any(rows[0].texts) or rows[0].texts == previous.rows[0].texts)
