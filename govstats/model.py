@@ -80,6 +80,7 @@ class Document:
     lines: list[str]  # decoded text lines, as printed (empty for formats without lines)
     blocks: list[Paragraph | Table] = field(default_factory=list)
     noise: list[Noise] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (code, message) from the reader
 
     @property
     def paragraphs(self) -> list[Paragraph]:

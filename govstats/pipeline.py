@@ -82,7 +82,8 @@ def _analyse(doc: Document, base: dict) -> ReportResult:
     unmapped = [u for t in statistics for u in t.unmapped]
     for row in facts + unmapped:
         row.update(file=base["file"], sha256=base["sha256"])
-    errors = [_error(base["file"], base["sha256"], "warning", "recognise", code, msg, None) for code, msg in rec.warnings]
+    errors = [_error(base["file"], base["sha256"], "warning", "read", code, msg, None) for code, msg in doc.warnings]
+    errors += [_error(base["file"], base["sha256"], "warning", "recognise", code, msg, None) for code, msg in rec.warnings]
     for code, message, line in basic_checks(template, table_facts, unmapped, catalogue):
         errors.append(_error(base["file"], base["sha256"], "warning", "validate", code, message, line))
     report = {

@@ -65,7 +65,11 @@ def read_pdf(file_path: str, name: str, data: bytes, all_pages: bool = False) ->
             part.continues = last_table is not None and last_table[1] == page.number - 1 and _same_edges(last_table[0], bbox)
             items.append(part)
             last_table = (bbox, page.number)
-    return build_document(name, data, "pdf", items)
+    doc = build_document(name, data, "pdf", items)
+    blank = [p.number for p in pages if not p.lines]
+    if blank:
+        doc.warnings.append(("page_without_text", f"page(s) {', '.join(map(str, blank))} of {len(pages)} have no text layer (scanned?); what they hold is not read"))
+    return doc
 
 
 def _same_edges(a: tuple, b: tuple) -> bool:

@@ -131,3 +131,17 @@ def test_html_portal_chrome_is_left_out_and_the_nested_table_is_data():
 def test_gbk_html_is_decoded_by_its_declared_charset():
     res = result(FIXTURES / "html" / "gbk_encoded.html")
     assert res.report["status"] == "parsed" and res.report["encoding"] == "gb18030"
+
+
+def test_a_page_without_text_is_reported_not_dropped(tmp_path):
+    # a report whose text pages are followed by a scanned page
+    import pypdfium2
+
+    path = tmp_path / "partly_scanned.pdf"
+    pdf = pypdfium2.PdfDocument(FIXTURES / "pdf" / f"{matrix_seed()}.pdf")
+    pdf.import_pages(pypdfium2.PdfDocument(FIXTURES / "pdf" / "image_only_scanned.pdf"), [0])
+    pdf.save(path)
+    res = process_file(path)
+    assert res.report["status"] == "parsed" and res.facts
+    (warning,) = [e for e in res.errors if e["code"] == "page_without_text"]
+    assert "page(s) 5 of 5" in warning["message"]
