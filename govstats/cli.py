@@ -1,4 +1,4 @@
-"""`govstats build | check | show` (also `python -m govstats …`)."""
+"""`govstats build | check | show | figures` (also `python -m govstats …`)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     show = commands.add_parser("show", help="everything read from one report, with evidence and checks")
     show.add_argument("file", help="report file name (or path, or the start of its name)")
     show.add_argument("--data", default=DEFAULT_OUT, help=f"a build's output folder (default {DEFAULT_OUT})")
+    figures = commands.add_parser("figures", help="write every chart (PNG, SVG and the CSV behind it) to reports/figures")
+    figures.add_argument("--data", default=DEFAULT_OUT, help=f"a build's output folder (default {DEFAULT_OUT})")
+    figures.add_argument("--out", default="reports/figures", help="folder for the charts (default reports/figures)")
     args = parser.parse_args(argv)
 
     from . import report
@@ -45,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ERROR {message}", file=sys.stderr)
         return 1 if len(stale) else 0
     dataset = load(args.data)
+    if args.command == "figures":
+        from .figures import write_figures
+
+        written = write_figures(dataset, args.out)
+        print(f"{len(written)} files written to {args.out}/")
+        return 0
     if args.command == "check":
         print(report.check_summary(dataset))
         return 0

@@ -1,0 +1,104 @@
+"""The library behind the notebooks: charts with Chinese glyphs, deterministic figure files, the
+filter panel driven in code, and notebooks committed without outputs."""
+
+import io
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+pytest.importorskip("matplotlib")
+pytest.importorskip("ipywidgets")
+
+from govstats import analysis, plotting, widgets  # noqa: E402
+from govstats.figures import charts, write_figures  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def ds(seed_build):
+    return seed_build[0]
+
+
+def glyph_warnings(fig) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format="png")
+    return [str(w.message) for w in caught if "missing from font" in str(w.message) or "Glyph" in str(w.message)]
+
+
+def test_every_chart_renders_its_chinese_labels(ds):
+    for name, (fig, _) in charts(ds).items():
+        assert glyph_warnings(fig) == [], name
+        texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+        assert any(any("\u4e00" <= c <= "\u9fff" for c in t) for t in texts), f"{name} has no Chinese label"
+
+
+def test_the_glyph_check_catches_a_font_without_chinese():
+    # the control: without the CJK font, matplotlib warns about the missing glyphs
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    with plt.rc_context({"font.family": "DejaVu Sans"}):
+        fig = Figure()
+        fig.add_subplot().set_title("低保标准")
+        assert glyph_warnings(fig)
+
+
+def test_figures_are_byte_identical_on_a_rerun(ds, tmp_path):
+    first = write_figures(ds, tmp_path / "a")
+    second = write_figures(ds, tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in second] and len(first) == 18
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    for committed in (ROOT / "reports" / "figures").glob("*.png"):  # the charts README shows
+        assert committed.read_bytes() == (tmp_path / "a" / committed.name).read_bytes(), f"{committed.name}: run `make run` and commit it"
+
+
+def test_figure_csv_holds_the_numbers_behind_the_chart(ds, tmp_path):
+    write_figures(ds, tmp_path)
+    shares = (tmp_path / "01-channel-shares.csv").read_text(encoding="utf-8")
+    assert "兴庆区民政局 2017" in shares.splitlines()[1] and ",289.0,142.0,82.0," in shares.splitlines()[1]
+
+
+def test_filter_state_selects_reports(ds):
+    everything = widgets.apply_filter(widgets.FilterState(), ds)
+    fujian = widgets.apply_filter(widgets.FilterState(province="福建省"), ds)
+    assert len(everything.reports) == 5 and list(fujian.reports["agency"]) == ["三元区民政局"]
+    towns = widgets.apply_filter(widgets.FilterState(agency_kinds=("town_government",)), ds)
+    assert list(towns.reports["agency"]) == ["兴庆区掌政镇人民政府"]
+    assert len(widgets.apply_filter(widgets.FilterState(years=(2020, 2020)), ds).reports) == 1
+    assert set(widgets.apply_filter(widgets.FilterState(templates=("2014",)), ds).values["file"]) == {"000_7e7a0834d21815b9.txt", "003_65346d4e8b8906da.txt"}
+
+
+def test_changing_controls_in_code_changes_the_table_and_the_chart(ds):
+    box = widgets.explore(ds)
+    panel = box.panel
+
+    def bars():
+        return [round(p.get_width(), 6) for p in box.figure.axes[0].patches]
+
+    table, chart = box.table.copy(), bars()
+    assert list(table["value"].fillna(-1)) == [289.0, 350.0, -1, 30.0, 17.0]  # 吴忠 states no total: not reported, not 0
+    panel.indicator.value = "channel_website"
+    assert list(box.table["value"]) == [142.0, 174.0, 88.0, 101.0, 17.0] and bars() != chart
+    panel.province.value = "福建省"
+    assert list(box.table["label"]) == ["三元区民政局 2017"] and len(bars()) == 1
+    assert list(panel.city.options) == ["全部", "三明市"]  # the city list follows the province
+    panel.province.value = "全部"
+    assert len(box.table) == 5
+
+
+def test_notebooks_are_committed_without_outputs_and_take_their_data_folder_as_a_parameter():
+    assert [p.stem for p in NOTEBOOKS] == ["00-explore", "01-disclosure-channels", "02-information-requests", "03-dibao", "04-data-quality"]
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert all(not c["outputs"] and c["execution_count"] is None for c in code), path.name
+        params = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
+        assert len(params) == 1 and 'data_dir = "data/processed"' in "".join(params[0]["source"]), path.name
+        assert nb["cells"][0]["cell_type"] == "markdown" and "Question" in "".join(nb["cells"][0]["source"])
+        assert any("What the data shows" in "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
