@@ -7,6 +7,7 @@ in the same columns. Adding an era or a variant adds rows, never code.
 
 from __future__ import annotations
 
+import copy
 import csv
 import difflib
 import functools
@@ -67,6 +68,7 @@ class Catalogue:
     column_headers: dict[str, dict[str, str]]  # label key -> row of column_headers.csv
     era_markers: list[tuple[str, str]]  # (template, compact marker)
     _units: dict[str, str] = field(default_factory=dict)
+    _matchers: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         rank = {t: i for i, t in enumerate(TEMPLATE_PREFERENCE)}
@@ -91,8 +93,11 @@ class Catalogue:
         return words
 
     def matcher(self, templates: tuple[str, ...] | None = None) -> "Matcher":
-        chosen = [i for i in self.indicators if templates is None or i.template in templates]
-        return Matcher(chosen)
+        """A fresh Matcher (its context is per table) over prebuilt, shared lookup tables."""
+        key = tuple(templates) if templates is not None else None
+        if key not in self._matchers:
+            self._matchers[key] = Matcher([i for i in self.indicators if templates is None or i.template in templates])
+        return self._matchers[key].fresh()
 
 
 @functools.cache
@@ -157,6 +162,13 @@ class Matcher:
         self.single_part = {k: v for k, v in self.stripped.items() if "::" not in k}
         self.context: list[str] = []
         self.last_order = -1
+        self._loose: dict[str, tuple | None] = {}
+
+    def fresh(self) -> "Matcher":
+        """The same lookup tables (and loose-match memo), an empty context."""
+        twin = copy.copy(self)
+        twin.context, twin.last_order = [], -1
+        return twin
 
     def match(self, parts: list[str], *, allow_loose: bool = True) -> Match | None:
         """Match label parts (row label, then any column labels) and update the context."""
@@ -192,13 +204,21 @@ class Matcher:
             return self.stripped[stripped], "stripped"
         if not allow_loose or "::" in stripped or len(stripped) < 4:
             return None
+        if stripped not in self._loose:
+            self._loose[stripped] = self._loose_lookup(stripped)
+        return self._loose[stripped]
+
+    def _loose_lookup(self, stripped: str):
         prefixed = [ind for key, inds in self.single_part.items() if key.startswith(stripped) for ind in inds]
         if prefixed and len({i.key for i in prefixed}) == 1:
             return prefixed, "prefix"  # a label cut off in print: `4. 无正当理由大量反`
         best, best_ratio = None, 0.0
+        sm = difflib.SequenceMatcher(None, "", stripped)  # the label's analysis is made once
         for key, inds in self.single_part.items():
-            sm = difflib.SequenceMatcher(None, stripped, key)
-            if sm.real_quick_ratio() < 0.88 or sm.quick_ratio() < 0.88:
+            if 2 * min(len(key), len(stripped)) < 0.88 * (len(key) + len(stripped)):
+                continue  # the lengths alone rule it out
+            sm.set_seq1(key)
+            if sm.quick_ratio() < 0.88:
                 continue
             ratio = sm.ratio()
             if ratio > best_ratio and not _negation_differs(stripped, key):

@@ -19,6 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
     build.add_argument("--corrections", default=None, help=f"corrections file (default {DEFAULT_CORRECTIONS} when it exists)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument("--jobs", type=int, default=None, help="processes (local engine) or workers (a local Dask cluster); default: all cores")
+    build.add_argument("--engine", choices=["local", "dask"], default="local", help="where files are read: this machine's processes, or Dask")
+    build.add_argument("--scheduler", default=None, help="address of a Dask scheduler (tcp://host:8786); default: a local cluster")
+    build.add_argument("--full", action="store_true", help="read every file again, even those unchanged since the last build")
+    build.add_argument("--no-csv", action="store_true", help="write Parquet only (large corpora: the CSV copies are the slow part)")
     check = commands.add_parser("check", help="per-report summary of the checks of a build")
     check.add_argument("--data", default=DEFAULT_OUT, help=f"a build's output folder (default {DEFAULT_OUT})")
     show = commands.add_parser("show", help="everything read from one report, with evidence and checks")
@@ -37,10 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         corrections = args.corrections or (DEFAULT_CORRECTIONS if Path(DEFAULT_CORRECTIONS).exists() else None)
         try:
-            dataset = run_build(args.folder, args.out, progress=not args.quiet, corrections=corrections)
+            run_build(args.folder, args.out, progress=not args.quiet, corrections=corrections, jobs=args.jobs, engine=args.engine,
+                      scheduler=args.scheduler, full=args.full, csv_copies=not args.no_csv, load_result=False)
         except CorrectionsFileError as exc:
             print(f"ERROR {exc}", file=sys.stderr)
             return 2
+        dataset = load(args.out, columns=report.SUMMARY_COLUMNS)  # what the summary needs, not every fact
         print(report.summary(dataset))
         print(f"written to {args.out}/")
         stale = dataset.errors[dataset.errors["code"] == "correction_stale"]

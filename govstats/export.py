@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
+from . import schema, store
 from .schema import frame
 from .catalogue import load_catalogue
 from .checks import run_checks
 from .corrections import apply_corrections, load_corrections
 from .narrative import narrative_keys
-from .pipeline import MANIFEST_NAME, ReportResult, input_files, process_file
+from .engine import CHUNK, Task, run
+from .pipeline import MANIFEST_NAME, ReportResult, input_files
 
 
 @dataclass
@@ -46,26 +47,54 @@ def to_dataset(results: list[ReportResult], corrections: list[dict] | None = Non
     return Dataset(reports, facts, unmapped, frame("errors", errors), checks, best)
 
 
-def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = True, corrections: str | os.PathLike | None = None) -> Dataset:
-    """Read every file in `folder`, apply the corrections file if given, write the tables to `out`, return them."""
+def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = True, corrections: str | os.PathLike | None = None,
+          jobs: int | None = None, engine: str = "local", scheduler: str | None = None, full: bool = False, csv_copies: bool = True,
+          load_result: bool = True) -> Dataset | None:
+    """Read every file in `folder` into the store in `out` and return the tables (or None).
+
+    Incremental: a file whose bytes (sha256) are unchanged since the last build by the same govstats
+    and corrections keeps its rows and is not read again; only new and changed files are read,
+    in chunks, on `jobs` processes (`engine="dask"`: on a Dask cluster at `scheduler`, or a local
+    one). `full` reads everything again and rewrites the store.
+    """
     folder, out = Path(folder), Path(out)
     entries = load_corrections(corrections) if corrections else []
     files = input_files(folder)
-    iterator = files
-    if progress:
+    names = [str(p.relative_to(folder)) for p in files]
+    shas = [hashlib.sha256(p.read_bytes()).hexdigest() for p in files]
+    state = store.State.open(out, fingerprint=store.fingerprint(entries), full=full)
+    keep, todo = state.split(names, shas)
+    by_file: dict[str, list[dict]] = {}
+    for entry in entries:
+        by_file.setdefault(entry["file"], []).append(entry)
+    tasks = []
+    for start in range(0, len(todo), CHUNK):
+        chunk = [(str(files[i]), names[i]) for i in todo[start:start + CHUNK]]
+        fixes = tuple(e for _, name in chunk for e in by_file.get(name, []))
+        tasks.append(Task(state.new_part(), tuple(chunk), fixes, str(corrections or "")))
+    finished = run(tasks, engine=engine, jobs=jobs, scheduler=scheduler)
+    if progress and tasks:
         from tqdm import tqdm
 
-        iterator = tqdm(files, desc="reading reports", unit="file", disable=None)
-    results = [process_file(path, str(path.relative_to(folder))) for path in iterator]
-    dataset = to_dataset(results, entries, str(corrections or ""))
-    manifest_errors = check_manifest(folder, files)
-    if manifest_errors:
-        dataset.errors = pd.concat([dataset.errors, frame("errors", manifest_errors)], ignore_index=True)
-    write(dataset, out)
-    return dataset
+        finished = tqdm(finished, total=len(tasks), desc=f"reading {len(todo)} report(s) ({len(keep)} unchanged)", unit="chunk", disable=None)
+    for task, tables in finished:
+        state.add(tables)
+    extra = check_manifest(folder, files, shas) + _corrections_without_file(entries, set(names), str(corrections or ""))
+    state.commit(keep, frame("errors", extra))
+    if csv_copies:
+        store.write_csv(out)
+    (out / "data_dictionary.md").write_text(data_dictionary(), encoding="utf-8")
+    return load(out) if load_result else None
 
 
-def check_manifest(folder: Path, files: list[Path]) -> list[dict]:
+def _corrections_without_file(entries: list[dict], present: set[str], source: str) -> list[dict]:
+    """A correction for a file the folder does not hold is stale too: it fails loudly."""
+    return [{"file": e["file"], "sha256": "", "severity": "error", "stage": "correct", "code": "correction_stale", "line": None,
+             "message": f"correction of {e['key']} in {source or 'the corrections file'}: {e['file']} is not in the input folder"}
+            for e in entries if e["file"] not in present]
+
+
+def check_manifest(folder: Path, files: list[Path], shas: list[str]) -> list[dict]:
     """Raw data is immutable: warn when a file differs from its manifest checksum."""
     manifest = folder / MANIFEST_NAME
     if not manifest.exists():
@@ -73,9 +102,8 @@ def check_manifest(folder: Path, files: list[Path]) -> list[dict]:
     with manifest.open(encoding="utf-8") as f:
         recorded = {row["file"]: row["sha256"] for row in csv.DictReader(f)}
     problems = []
-    for path in files:
+    for path, sha in zip(files, shas):
         name = str(path.relative_to(folder))
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
         if name not in recorded:
             problems.append((name, sha, "not_in_manifest", f"{name} is not listed in {MANIFEST_NAME}; add it with its sha256"))
         elif recorded[name] != sha:
@@ -83,15 +111,6 @@ def check_manifest(folder: Path, files: list[Path]) -> list[dict]:
     present = {str(p.relative_to(folder)) for p in files}
     problems += [(name, "", "missing_from_folder", f"{name} is listed in {MANIFEST_NAME} but absent") for name in recorded if name not in present]
     return [{"file": n, "sha256": s, "severity": "warning", "stage": "read", "code": c, "message": m, "line": None} for n, s, c, m in problems]
-
-
-def write(dataset: Dataset, out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for name in schema.TABLES:
-        df = getattr(dataset, name)
-        df.to_parquet(out / f"{name}.parquet", index=False)
-        df.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
-    (out / "data_dictionary.md").write_text(data_dictionary(), encoding="utf-8")
 
 
 def data_dictionary() -> str:
@@ -117,13 +136,8 @@ def data_dictionary() -> str:
     return "\n".join(lines) + "\n"
 
 
-def load(folder: str | os.PathLike = "data/processed") -> Dataset:
-    """Load a build's tables (as written by `govstats build`) as DataFrames."""
-    folder = Path(folder)
-    tables = {}
-    for name in schema.TABLES:
-        path = folder / f"{name}.parquet"
-        if not path.exists():
-            raise FileNotFoundError(f"{path} not found: run `govstats build` first")
-        tables[name] = pd.read_parquet(path)
-    return Dataset(**tables)
+def load(folder: str | os.PathLike = "data/processed", tables: list[str] | None = None, columns: dict[str, list[str]] | None = None,
+         years: list[int] | None = None) -> Dataset:
+    """Load a build's tables as DataFrames, reading only the tables, columns (per table) and report
+    years asked for; tables not asked for are empty."""
+    return store.load(Path(folder), tables, columns, years)

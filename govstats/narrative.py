@@ -100,6 +100,10 @@ def narrative_units() -> dict[str, str]:
     return {row["key"]: row["unit"] for row in narrative_keys()}
 
 
+_NFKC_UNSTABLE = re.compile(r"[^\x20-\x7e\u4e00-\u9fff]")
+_nfkc_char = functools.lru_cache(maxsize=4096)(nfkc)
+
+
 @dataclass
 class Text:
     """Prose normalised with NFKC, with a map back to the printed characters and lines."""
@@ -113,13 +117,18 @@ class Text:
     to_printed: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        parts = []
-        for i, ch in enumerate(self.printed):
-            n = nfkc(ch)
+        parts, done = [], 0
+        for m in _NFKC_UNSTABLE.finditer(self.printed):  # ASCII and CJK ideographs stay as they are
+            i = m.start()
+            parts.append(self.printed[done:i])
+            self.to_printed += range(done, i)
+            n = _nfkc_char(self.printed[i])
             parts.append(n)
             self.to_printed += [i] * len(n)
+            done = i + 1
+        parts.append(self.printed[done:])
+        self.to_printed += range(done, len(self.printed) + 1)
         self.norm = "".join(parts)
-        self.to_printed.append(len(self.printed))
 
     def original(self, start: int, end: int) -> str:
         return self.printed[self.to_printed[start]:self.to_printed[end]].strip()

@@ -3,6 +3,7 @@ cell values and units."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,11 +24,13 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # labels repeat across reports: computed once each
 def compact(text: str) -> str:
     """NFKC with all white space removed: Chinese labels wrap and space freely in print."""
     return _SPACE.sub("", nfkc(text))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def label_key(label: str) -> str:
     """The form labels are matched in: compact, enumerators and quotes removed, 、 read as ,."""
     key = compact(label).translate(_QUOTES)

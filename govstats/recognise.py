@@ -202,12 +202,18 @@ def _gazetteer() -> tuple[dict, dict[str, list[tuple[str, str]]]]:
     return tree, counties
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _parse_location(text: str) -> dict:
+    """jionlp's reading of a place name (memoised: the same agencies report every year)."""
+    return _jionlp().parse_location(text, town_village=True)
+
+
 def _region(rec: Recognition, doc: Document) -> None:
     if not rec.agency:
         return
     jio = _jionlp()
     tree, counties = _gazetteer()
-    found = jio.parse_location(rec.agency, town_village=True)
+    found = _parse_location(rec.agency)
     evidence = f"agency name {rec.agency}"
     county = found.get("county")
     if county and len(counties.get(county, [])) > 1:
@@ -216,7 +222,7 @@ def _region(rec: Recognition, doc: Document) -> None:
             place = jio.phone_location(phone)
             hint = (place.get("province") or "") + (place.get("city") or "")
             if hint:
-                found = jio.parse_location(hint + rec.agency, town_village=True)
+                found = _parse_location(hint + rec.agency)
                 evidence += f"; {county} is ambiguous, resolved by the phone area code of {phone} ({hint})"
         else:
             rec.warnings.append(("region_ambiguous", f"{county} names {len(counties[county])} counties and no phone number is printed; took jionlp's first reading"))

@@ -8,6 +8,7 @@ import pandas as pd
 from .export import Dataset
 
 STATUSES = ("fail", "warn", "pass", "not_assessable")
+SUMMARY_COLUMNS = {"facts": ["source"], "unmapped": ["file"], "errors": ["file", "severity", "code", "message"], "checks": ["status"], "best": ["file"]}
 
 
 def summary(dataset: Dataset) -> str:

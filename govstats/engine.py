@@ -1,0 +1,84 @@
+"""Where the per-file work runs: in this process, on a local process pool, or on a Dask cluster.
+
+The unit of work is a `Task`: a chunk of files read, corrected and checked together into the
+build's tables (checks and best values are per report, so a chunk is self-contained). Every
+engine runs the same `run_task`, so their outputs are identical; results come back as they are
+done and the build writes each one out at once, so memory stays flat as the corpus grows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+CHUNK = 200  # files per task: large enough to amortise scheduling, small enough to keep memory flat
+
+
+@dataclass(frozen=True)
+class Task:
+    part: str  # names the output files this chunk's rows go to
+    files: tuple[tuple[str, str], ...]  # (path, name inside the input folder)
+    corrections: tuple[dict, ...] = ()  # entries of the corrections file for these files
+    corrections_source: str = ""
+
+
+def run_task(task: Task) -> dict[str, pd.DataFrame]:
+    """Read the task's files; return its tables (schema.TABLES), every row tagged with the part."""
+    from .export import to_dataset
+    from .pipeline import process_file
+
+    results = []
+    for path, name in task.files:
+        result = process_file(path, name)
+        result.document = None
+        results.append(result)
+    dataset = to_dataset(results, list(task.corrections), task.corrections_source)
+    return {name: df.assign(part=task.part) for name, df in vars(dataset).items()}
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, scheduler: str | None = None) -> Iterator[tuple[Task, dict[str, pd.DataFrame]]]:
+    """Each task with its tables, in the order they finish."""
+    if engine == "dask":
+        yield from _run_dask(tasks, scheduler, jobs)
+        return
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield task, run_task(task)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(run_task, task): task for task in tasks}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def _run_dask(tasks: list[Task], scheduler: str | None, jobs: int | None):
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError as exc:  # pragma: no cover - depends on the extra
+        raise SystemExit("--engine dask needs dask.distributed: pip install 'govstats[dask]'") from exc
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:  # no address: a cluster on this machine
+        cluster = LocalCluster(n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = client.map(run_task, tasks, pure=False)
+        by_key = {f.key: t for f, t in zip(futures, tasks)}
+        for future, tables in as_completed(futures, with_results=True):
+            yield by_key[future.key], tables
+            future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,176 @@
+"""The build's output folder: an index of reports and, per table, Parquet parts partitioned by
+report year, written chunk by chunk as the build goes.
+
+    out/reports.parquet                      one row per input file (the index): its sha256 and `part`
+    out/facts/report_year=2017/<part>-0.parquet   (likewise unmapped, errors, checks, best)
+    out/build_errors.parquet                 problems of the folder, not of one file (manifest, corrections)
+    out/_build.json                          what built the store: govstats version and code, corrections
+
+A file's rows live in the part named in its index row. An incremental build reads only new and
+changed files into new parts and rewrites the index; rows of a changed file left in an old part
+are no longer named by the index and are not loaded, and a part no file points to is deleted.
+Loading reads only the tables, columns and year partitions asked for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+from . import __version__, schema
+from .schema import frame
+
+PARTED = [name for name in schema.TABLES if name != "reports"]
+ARROW = {"string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64()}
+YEAR = ds.partitioning(pa.schema([("report_year", pa.int32())]), flavor="hive")
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([(c, ARROW[t]) for c, t in schema.dtypes(table).items()] + [("part", pa.string())])
+
+
+def fingerprint(corrections: list[dict]) -> str:
+    """The govstats that built the store: version, code and data files, and the corrections."""
+    h = hashlib.sha256(__version__.encode())
+    package = resources.files("govstats")
+    for path in sorted(Path(str(package)).rglob("*")):
+        if path.suffix in (".py", ".csv") and "__pycache__" not in path.parts:
+            h.update(path.name.encode() + path.read_bytes())
+    h.update(json.dumps(corrections, sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class State:
+    """One build in progress on an output folder."""
+
+    out: Path
+    fingerprint: str
+    number: int
+    index: pd.DataFrame  # the previous build's reports, when still valid
+    new_reports: list[pd.DataFrame] = field(default_factory=list)
+    parts: int = 0
+
+    @classmethod
+    def open(cls, out: Path, fingerprint: str, full: bool = False) -> "State":
+        meta_path = out / "_build.json"
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+        index = frame("reports", []).assign(part=pd.Series(dtype="string"))
+        if not full and meta.get("fingerprint") == fingerprint and (out / "reports.parquet").exists():
+            index = pd.read_parquet(out / "reports.parquet")
+        else:  # another govstats, other corrections, or asked for: start the store afresh
+            for name in PARTED:
+                shutil.rmtree(out / name, ignore_errors=True)
+        out.mkdir(parents=True, exist_ok=True)
+        return cls(out, fingerprint, int(meta.get("build", 0)) + 1, index)
+
+    def split(self, names: list[str], shas: list[str]) -> tuple[pd.DataFrame, list[int]]:
+        """(index rows of the files unchanged since the last build, positions of the files to read)."""
+        known = dict(zip(self.index["file"], self.index["sha256"]))
+        todo = [i for i, (n, s) in enumerate(zip(names, shas)) if known.get(n) != s]
+        unchanged = {n for n, s in zip(names, shas) if known.get(n) == s}
+        return self.index[self.index["file"].isin(unchanged)], todo
+
+    def new_part(self) -> str:
+        self.parts += 1
+        return f"b{self.number:05d}-{self.parts:05d}"
+
+    def add(self, tables: dict[str, pd.DataFrame]) -> None:
+        """Write one finished chunk's tables at once."""
+        reports = tables["reports"]
+        part = reports["part"].iloc[0] if len(reports) else None
+        years = dict(zip(reports["file"], reports["report_year"]))
+        for name in PARTED:
+            df = tables[name]
+            if len(df) and part:
+                write_part(self.out / name, name, df.assign(report_year=df["file"].map(years)), part)
+        self.new_reports.append(reports)
+
+    def commit(self, kept: pd.DataFrame, build_errors: pd.DataFrame) -> None:
+        """Write the index and the folder's own problems; delete parts no file points to."""
+        index = pd.concat([kept, *self.new_reports], ignore_index=True) if self.new_reports else kept
+        index = index.sort_values("file", kind="stable").reset_index(drop=True)
+        index.to_parquet(self.out / "reports.parquet", index=False)
+        build_errors.to_parquet(self.out / "build_errors.parquet", index=False)
+        live = set(index["part"])
+        for name in PARTED:
+            (self.out / name).mkdir(exist_ok=True)  # present even when no file gave a row
+            for path in (self.out / name).rglob("*.parquet"):
+                if path.name.rsplit("-", 1)[0] not in live:
+                    path.unlink()
+        (self.out / "_build.json").write_text(json.dumps({"govstats": __version__, "fingerprint": self.fingerprint, "build": self.number}) + "\n")
+
+
+def write_part(folder: Path, name: str, df: pd.DataFrame, part: str) -> None:
+    target = arrow_schema(name).append(pa.field("report_year", pa.int32()))
+    table = pa.Table.from_pandas(df[target.names], schema=target, preserve_index=False)
+    ds.write_dataset(table, folder, format="parquet", partitioning=YEAR, basename_template=f"{part}-{{i}}.parquet",
+                     existing_data_behavior="overwrite_or_ignore")
+
+
+def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str]] | None = None, years: list[int | None] | None = None):
+    """The tables of a build; only the tables, columns and report years (None: year unknown)
+    asked for are read."""
+    from .export import Dataset
+
+    path = out / "reports.parquet"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run `govstats build` first")
+    columns = columns or {}
+    index = pd.read_parquet(path, columns=None if "reports" not in columns else sorted({"file", "part", "report_year", *columns["reports"]}))
+    if years is not None:
+        known = [y for y in years if y is not None]
+        index = index[index["report_year"].isin(known) | (index["report_year"].isna() if None in years else False)]
+    result = {"reports": _typed("reports", index.drop(columns="part"))}
+    live = index[["file", "part"]]
+    for name in PARTED:
+        wanted = columns.get(name, schema.columns(name))
+        if (tables is not None and name not in tables) or not any((out / name).rglob("*.parquet")):
+            result[name] = _typed(name, frame(name, [])[wanted])
+            continue
+        dataset = ds.dataset(out / name, format="parquet", partitioning=YEAR)
+        condition = ds.field("part").isin(pa.array(live["part"].unique(), pa.string()))
+        if years is not None:
+            by_year = ds.field("report_year").isin(pa.array(known, pa.int32()))
+            condition &= (by_year | ds.field("report_year").is_null()) if None in years else by_year
+        df = dataset.to_table(columns=sorted({"file", "part", *wanted}), filter=condition).to_pandas()
+        df = df.merge(live, on=["file", "part"])  # rows of a file that changed since are left behind
+        result[name] = _typed(name, df[wanted])
+    if (tables is None or "errors" in tables) and (out / "build_errors.parquet").exists():
+        extra = pd.read_parquet(out / "build_errors.parquet")
+        if years is not None:  # only the folder's problems with the files of those years
+            extra = extra[extra["file"].isin(index["file"])]
+        result["errors"] = pd.concat([result["errors"], _typed("errors", extra[result["errors"].columns])], ignore_index=True)
+    return Dataset(**result)
+
+
+def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The dtypes of schema.py, whatever Parquet gave back."""
+    df = df.reset_index(drop=True).copy()
+    for col, dtype in schema.dtypes(name).items():
+        if col in df.columns:
+            df[col] = df[col].astype("string").fillna("") if dtype == "string" else df[col].astype(dtype)
+    return df
+
+
+def write_csv(out: Path) -> None:
+    """CSV copies Excel opens with Chinese intact (UTF-8 with BOM), written a year at a time so
+    that memory stays flat."""
+    index = pd.read_parquet(out / "reports.parquet", columns=["file", "report_year"])
+    years = [None] + sorted(int(y) for y in index["report_year"].dropna().unique())
+    for name in schema.TABLES:
+        frames = [getattr(load(out, tables=[name], years=[year]), name) for year in years] if name != "reports" else [load(out, tables=[]).reports]
+        if name == "errors" and (out / "build_errors.parquet").exists():  # the folder's problems with files it lacks
+            extra = pd.read_parquet(out / "build_errors.parquet")
+            frames.append(_typed("errors", extra[~extra["file"].isin(index["file"])]))
+        with open(out / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as f:
+            for n, df in enumerate(frames):
+                df.to_csv(f, header=n == 0, index=False)

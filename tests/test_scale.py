@@ -1,0 +1,92 @@
+"""Parallel, incremental and distributed builds give the same tables as a one-process build;
+unchanged files are not read again; loading reads only what is asked for."""
+
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import RAW
+
+import govstats.pipeline
+from govstats.engine import CHUNK
+from govstats.export import build, load
+from govstats.schema import TABLES
+
+SORT = {"reports": ["file"], "facts": ["file", "source", "key", "applicant_type", "area", "period", "line", "col"],
+        "unmapped": ["file", "line", "col"], "errors": ["file", "code", "message"], "checks": ["file", "check", "period"],
+        "best": ["file", "key", "applicant_type", "area", "period"]}
+
+
+def corpus(tmp_path, copies: int):
+    """The seeds, each copied under several names: more files than one chunk holds."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for n in range(copies):
+        for seed in sorted(RAW.glob("*.txt")):
+            shutil.copy(seed, folder / f"{n:03d}_{seed.name}")
+    return folder
+
+
+def tables(dataset) -> dict[str, pd.DataFrame]:
+    return {name: getattr(dataset, name).sort_values(SORT[name], kind="stable").reset_index(drop=True) for name in TABLES}
+
+
+def assert_same(a, b):
+    for name, df in tables(a).items():
+        pd.testing.assert_frame_equal(df, tables(b)[name], obj=name)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return corpus(tmp_path_factory.mktemp("scale"), copies=CHUNK // 5 + 3)  # two chunks
+
+
+@pytest.fixture(scope="module")
+def one_process(folder, tmp_path_factory):
+    return build(folder, tmp_path_factory.mktemp("one"), progress=False, jobs=1)
+
+
+def test_two_processes_give_the_same_tables_as_one(folder, one_process, tmp_path):
+    assert len(one_process.reports) > CHUNK
+    assert_same(build(folder, tmp_path, progress=False, jobs=2), one_process)
+
+
+def test_dask_local_cluster_gives_the_same_tables(folder, one_process, tmp_path):
+    pytest.importorskip("dask.distributed")
+    assert_same(build(folder, tmp_path, progress=False, engine="dask", jobs=2), one_process)
+
+
+def test_an_unchanged_file_is_never_read_twice(tmp_path, monkeypatch):
+    folder = corpus(tmp_path, copies=2)
+    out = tmp_path / "out"
+    first = build(folder, out, progress=False, jobs=1)
+    read = []
+    original = govstats.pipeline.process_file
+    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None: read.append(name) or original(path, name))
+    again = build(folder, out, progress=False, jobs=1)
+    assert read == []
+    assert_same(again, first)
+    # change one file, add one, remove one: only the changed and the new are read
+    changed = folder / "000_003_65346d4e8b8906da.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("101", "102"), encoding="utf-8")
+    shutil.copy(RAW / "000_7e7a0834d21815b9.txt", folder / "new.txt")
+    (folder / "001_002_81b4ed55c119b43f.txt").unlink()
+    third = build(folder, out, progress=False, jobs=1)
+    assert sorted(read) == ["000_003_65346d4e8b8906da.txt", "new.txt"]
+    assert len(third.reports) == len(first.reports) and "001_002_81b4ed55c119b43f.txt" not in set(third.facts["file"])
+    website = third.facts[(third.facts["file"] == "000_003_65346d4e8b8906da.txt") & (third.facts["key"] == "channel_website")]
+    assert list(website["value"]) == [102.0]  # the new rows, and only those: the old ones are not loaded
+    fresh = build(folder, tmp_path / "fresh", progress=False, jobs=1)
+    assert_same(third, fresh)
+
+
+def test_loading_reads_only_the_columns_and_years_asked_for(one_process, folder, tmp_path):
+    out = tmp_path / "out"
+    build(folder, out, progress=False, jobs=1, csv_copies=False, load_result=False)
+    part = load(out, tables=["facts"], columns={"facts": ["key", "value"]}, years=[2020])
+    assert list(part.facts.columns) == ["key", "value"]
+    assert set(part.reports["report_year"]) == {2020} and len(part.best) == 0
+    whole = one_process.facts
+    in_2020 = whole[whole["file"].isin(one_process.reports.loc[one_process.reports["report_year"] == 2020, "file"])]
+    assert len(part.facts) == len(in_2020)
+    assert any(p.name == "report_year=2020" for p in (out / "facts").iterdir())  # one folder a year
