@@ -82,7 +82,7 @@ def run_checks(facts: pd.DataFrame, unmapped: pd.DataFrame, reports: pd.DataFram
     checks["sha256"] = checks["file"].map(parsed.set_index("file")["sha256"])
     checks = checks.sort_values("file", kind="stable").reindex(columns=schema.columns("checks"))
     best = best.sort_values(["file", "line", "key"], kind="stable").reindex(columns=schema.columns("best"))
-    return schema.frame("checks", checks.to_dict("records")), schema.frame("best", best.to_dict("records"))
+    return schema.conform("checks", checks), schema.conform("best", best)
 
 
 def _canonical(df: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:

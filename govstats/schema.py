@@ -122,8 +122,12 @@ def dtypes(table: str) -> dict[str, str]:
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    cols = columns(table)
-    df = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
+    return conform(table, pd.DataFrame([{c: r.get(c) for c in columns(table)} for r in rows], columns=columns(table)))
+
+
+def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The table's columns, in order, with its dtypes ('' for a missing string)."""
+    df = df.reindex(columns=columns(table)).reset_index(drop=True)
     for col, dtype in dtypes(table).items():
         if dtype == "string":
             df[col] = df[col].astype("string").fillna("")

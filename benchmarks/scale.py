@@ -1,0 +1,109 @@
+"""Build speed and memory on synthetic corpora (benchmarks/synth_corpus.py; never data/raw/).
+
+    .venv/bin/python benchmarks/scale.py --sizes 1000 10000 100000 [--work /tmp/govstats-bench]
+
+For each size: a full build with all cores, then an incremental rebuild after 1 % of the files
+changed, each run as `govstats build` in its own process with the peak memory of its whole
+process tree sampled from /proc. Also: text reports a second on one core (1 000 reports,
+--jobs 1) and the local engine against a Dask LocalCluster on the smallest size. Prints markdown
+tables for README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth_corpus  # noqa: E402
+
+GOVSTATS = str(Path(sys.executable).with_name("govstats"))
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError, StopIteration):
+            continue
+    return total
+
+
+def run_build(corpus: Path, out: Path, *extra: str) -> tuple[float, int]:
+    """(seconds, peak RSS of the process tree) of one `govstats build`."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([GOVSTATS, "build", str(corpus), "--out", str(out), "--quiet", "--no-csv", *extra], stdout=subprocess.DEVNULL)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    code = proc.wait()
+    done.set()
+    sampler.join()
+    if code not in (0, 1):
+        raise SystemExit(f"govstats build failed on {corpus} (exit {code})")
+    return time.perf_counter() - start, peak
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--work", default="/tmp/govstats-bench")
+    args = parser.parse_args()
+    work = Path(args.work)
+    cores = len(os.sched_getaffinity(0))
+    rows, engines = [], []
+
+    one = work / "corpus-1000"
+    synth_corpus.generate(one, 1000, seed=0)
+    seconds, _ = run_build(one, work / "out-one-core", "--jobs", "1", "--full")
+    per_core = 1000 / seconds
+    for n in args.sizes:
+        corpus = work / f"corpus-{n}"
+        if not corpus.exists():
+            synth_corpus.generate(corpus, n, seed=0)
+        out = work / f"out-{n}"
+        shutil.rmtree(out, ignore_errors=True)
+        full, full_rss = run_build(corpus, out)
+        changed = synth_corpus.mutate(sorted(corpus.glob("*.txt")), 0.01, seed=1)
+        incremental, inc_rss = run_build(corpus, out)
+        rows.append((n, full, n / full, full_rss, len(changed), incremental, incremental / full, inc_rss))
+        print(f"{n}: full {full:.1f} s, incremental {incremental:.1f} s", file=sys.stderr, flush=True)
+        if n == min(args.sizes):
+            local, _ = run_build(corpus, work / "out-local", "--full")
+            dask, _ = run_build(corpus, work / "out-dask", "--full", "--engine", "dask")
+            engines.append((n, local, dask))
+        shutil.rmtree(out, ignore_errors=True)
+
+    print(f"Text reports a second on one core (1 000 reports, `--jobs 1`): **{per_core:.0f}**\n")
+    print(f"| reports | full build ({cores} cores) | reports/s | peak RSS | files changed | incremental rebuild | of full | peak RSS |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for n, full, rate, rss, changed, inc, share, inc_rss in rows:
+        print(f"| {n:,} | {full:.1f} s | {rate:.0f} | {rss / 2**20:.0f} MB | {changed:,} | {inc:.1f} s | {share:.1%} | {inc_rss / 2**20:.0f} MB |")
+    for n, local, dask in engines:
+        print(f"\n| engine ({n:,} reports, {cores} workers) | seconds |\n| --- | --- |\n| local processes | {local:.1f} |\n| Dask LocalCluster | {dask:.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
