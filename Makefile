@@ -31,9 +31,10 @@ $(VENV)/.installed-test: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[notebooks,dev]"
 	touch $@
 
-# Debian's headless Chromium for the end-to-end notebook test (Playwright drives it by path)
+# Debian's headless Chromium for the end-to-end notebook test (Playwright drives it by path), and a
+# CJK font so its screenshot shows the Chinese (the charts themselves bring their own font)
 /usr/bin/chromium:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei
 
 clean:
 	rm -rf $(VENV) data/processed/*.parquet data/processed/*.csv data/processed/*.md reports/notebooks reports/e2e

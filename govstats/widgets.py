@@ -125,8 +125,10 @@ class FilterPanel:
 
 def explore(dataset):
     """The panel, a table of the selected indicator per report, and its chart; redrawn on change."""
+    import io
+
     import ipywidgets as w
-    from IPython.display import HTML, display
+    from IPython.display import HTML, Image, display
 
     from . import plotting
 
@@ -140,7 +142,9 @@ def explore(dataset):
         output.clear_output(wait=True)
         with output:
             display(HTML(f"<p>{len(chosen.reports)} 份报告 · 指标 <b>{state.indicator}</b></p>" + box.table.to_html(index=False, classes="govstats-table", na_rep="")))
-            display(box.figure)
+            png = io.BytesIO()
+            box.figure.savefig(png, format="png")  # an image whatever the notebook's matplotlib backend
+            display(Image(png.getvalue()))
 
     box.panel = FilterPanel(dataset, on_change=draw)  # kept on the box, with table and figure, for code that drives it
     box.children = [box.panel.widget, output]
