@@ -25,15 +25,19 @@ def read_report(path: str | os.PathLike):
     return to_dataset([process_file(path)])
 
 
-def load(folder: str | os.PathLike = "data/processed"):
-    """Load the tables a build wrote (reports, facts, unmapped, errors, checks, best) as DataFrames."""
+def load(folder: str | os.PathLike = "data/processed", tables: list[str] | None = None, columns: dict[str, list[str]] | None = None,
+         years: list[int | None] | None = None):
+    """Load the tables a build wrote (reports, facts, unmapped, errors, checks, best) as DataFrames,
+    reading only the tables, columns (per table) and report years asked for."""
     from .export import load as _load
 
-    return _load(folder)
+    return _load(folder, tables, columns, years)
 
 
-def build(folder: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/processed", progress: bool = False, corrections: str | os.PathLike | None = None):
-    """Build `folder` into `out` (applying a corrections file, if given) and return the tables."""
+def build(folder: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/processed", progress: bool = False,
+          corrections: str | os.PathLike | None = None, **options):
+    """Build `folder` into `out` (applying a corrections file, if given) and return the tables.
+    Options: jobs, engine ("local" or "dask"), scheduler, full, csv_copies (see export.build)."""
     from .export import build as _build
 
-    return _build(folder, out, progress=progress, corrections=corrections)
+    return _build(folder, out, progress=progress, corrections=corrections, **options)
