@@ -847,7 +847,6 @@ def _values_custom(rng: random.Random, spec: dict, v: dict) -> None:
 
 
 def _values_narrative(rng: random.Random, spec: dict, v: dict) -> None:
-    y = spec["year"]
     v["n_web"], v["n_other"] = rng.randint(10, 400), rng.randint(0, 200)
     du_pt, dr_pt = rng.randint(5000, 400000), rng.randint(5000, 1200000)
     du_avg, dr_avg = round(rng.uniform(250, 700), 2), round(rng.uniform(150, 450), 2)

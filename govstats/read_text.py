@@ -12,7 +12,6 @@ import codecs
 import collections
 import hashlib
 import re
-import unicodedata
 
 from .errors import BinaryFileError, EmptyFileError, NotAReportError, UndecodableError
 from .model import Cell, Document, Noise, Paragraph, Row, Table

@@ -4,7 +4,6 @@ filter panel driven in code, and notebooks committed without outputs."""
 import io
 import json
 import warnings
-from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -12,7 +11,7 @@ from conftest import ROOT
 pytest.importorskip("matplotlib")
 pytest.importorskip("ipywidgets")
 
-from govstats import analysis, plotting, widgets  # noqa: E402
+from govstats import widgets  # noqa: E402
 from govstats.figures import charts, write_figures  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -3,7 +3,7 @@
 import pytest
 
 from govstats.errors import EmptyFileError, UndecodableError
-from govstats.model import Paragraph, Table
+from govstats.model import Paragraph
 from govstats.read_text import read_text
 
 
