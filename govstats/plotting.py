@@ -170,8 +170,8 @@ def indicator_bars(values: pd.DataFrame, title: str, unit: str = "") -> Figure:
     shown = values.fillna({"value": 0})
     colours = ["#3b6ea5" if s == "reported" else "#d9d9d9" for s in values["state"]]
     ax.barh(values["label"], shown["value"], color=colours)
-    for y, (v, s) in enumerate(zip(values["value"], values["state"])):
-        ax.annotate(f"{v:g}" if s == "reported" else ("留空" if s == "missing" else "未报告"), (0, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    for y, (v, s) in enumerate(zip(shown["value"], values["state"])):  # the value (or why there is none) at the bar's end
+        ax.annotate(f"{v:g}" if s == "reported" else ("留空" if s == "missing" else "未报告"), (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(unit)
     ax.set_title(title)
