@@ -5,7 +5,7 @@
 For each size: a full build with all cores, then an incremental rebuild after 1 % of the files
 changed, each run as `govstats build` in its own process with the peak memory of its whole
 process tree sampled from /proc. Also: text reports a second on one core (1 000 reports,
---jobs 1) and the local engine against a Dask LocalCluster on the smallest size. Prints markdown
+--jobs 1) and the local engine against a Dask LocalCluster on 1 000 reports. Prints markdown
 tables for README.
 """
 
@@ -72,12 +72,16 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(args.work)
     cores = len(os.sched_getaffinity(0))
-    rows, engines = [], []
 
     one = work / "corpus-1000"
     synth_corpus.generate(one, 1000, seed=0)
     seconds, _ = run_build(one, work / "out-one-core", "--jobs", "1", "--full")
-    per_core = 1000 / seconds
+    print(f"Text reports a second on one core (1 000 reports, `--jobs 1`): **{1000 / seconds:.0f}**\n", flush=True)
+    local, _ = run_build(one, work / "out-local", "--full")
+    dask, _ = run_build(one, work / "out-dask", "--full", "--engine", "dask")
+    print(f"| engine (1,000 reports, {cores} workers) | seconds |\n| --- | --- |\n| local processes | {local:.1f} |\n| Dask LocalCluster | {dask:.1f} |\n", flush=True)
+    print(f"| reports | full build ({cores} cores) | reports/s | peak RSS | files changed | incremental rebuild | of full | peak RSS |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |", flush=True)
     for n in args.sizes:
         corpus = work / f"corpus-{n}"
         if not corpus.exists():
@@ -87,21 +91,8 @@ def main() -> int:
         full, full_rss = run_build(corpus, out)
         changed = synth_corpus.mutate(sorted(corpus.glob("*.txt")), 0.01, seed=1)
         incremental, inc_rss = run_build(corpus, out)
-        rows.append((n, full, n / full, full_rss, len(changed), incremental, incremental / full, inc_rss))
-        print(f"{n}: full {full:.1f} s, incremental {incremental:.1f} s", file=sys.stderr, flush=True)
-        if n == min(args.sizes):
-            local, _ = run_build(corpus, work / "out-local", "--full")
-            dask, _ = run_build(corpus, work / "out-dask", "--full", "--engine", "dask")
-            engines.append((n, local, dask))
+        print(f"| {n:,} | {full:.1f} s | {n / full:.0f} | {full_rss / 2**20:.0f} MB | {len(changed):,} | {incremental:.1f} s | {incremental / full:.1%} | {inc_rss / 2**20:.0f} MB |", flush=True)
         shutil.rmtree(out, ignore_errors=True)
-
-    print(f"Text reports a second on one core (1 000 reports, `--jobs 1`): **{per_core:.0f}**\n")
-    print(f"| reports | full build ({cores} cores) | reports/s | peak RSS | files changed | incremental rebuild | of full | peak RSS |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for n, full, rate, rss, changed, inc, share, inc_rss in rows:
-        print(f"| {n:,} | {full:.1f} s | {rate:.0f} | {rss / 2**20:.0f} MB | {changed:,} | {inc:.1f} s | {share:.1%} | {inc_rss / 2**20:.0f} MB |")
-    for n, local, dask in engines:
-        print(f"\n| engine ({n:,} reports, {cores} workers) | seconds |\n| --- | --- |\n| local processes | {local:.1f} |\n| Dask LocalCluster | {dask:.1f} |")
     return 0
 
 

@@ -37,12 +37,18 @@ def arrow_schema(table: str) -> pa.Schema:
     return pa.schema([(c, ARROW[t]) for c, t in schema.dtypes(table).items()] + [("part", pa.string())])
 
 
+# Modules that only present a build (charts, notebooks support, terminal views): changing them does
+# not change what a build writes, so it does not invalidate the store.
+PRESENTATION = {"analysis.py", "plotting.py", "widgets.py", "figures.py", "report.py", "cli.py", "__main__.py"}
+
+
 def fingerprint(corrections: list[dict]) -> str:
-    """The govstats that built the store: version, code and data files, and the corrections."""
+    """The govstats that built the store: version, the code and data files that read and check
+    reports, and the corrections."""
     h = hashlib.sha256(__version__.encode())
     package = resources.files("govstats")
     for path in sorted(Path(str(package)).rglob("*")):
-        if path.suffix in (".py", ".csv") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".csv") and "__pycache__" not in path.parts and path.name not in PRESENTATION:
             h.update(path.name.encode() + path.read_bytes())
     h.update(json.dumps(corrections, sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()[:16]
