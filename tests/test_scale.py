@@ -90,3 +90,21 @@ def test_loading_reads_only_the_columns_and_years_asked_for(one_process, folder,
     in_2020 = whole[whole["file"].isin(one_process.reports.loc[one_process.reports["report_year"] == 2020, "file"])]
     assert len(part.facts) == len(in_2020)
     assert any(p.name == "report_year=2020" for p in (out / "facts").iterdir())  # one folder a year
+
+
+def test_other_corrections_or_full_read_everything_again(tmp_path, monkeypatch):
+    folder = corpus(tmp_path, copies=1)
+    out = tmp_path / "out"
+    build(folder, out, progress=False, jobs=1)
+    read = []
+    original = govstats.pipeline.process_file
+    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None: read.append(name) or original(path, name))
+    build(folder, out, progress=False, jobs=1, full=True)
+    assert len(read) == 5
+    read.clear()
+    fixes = tmp_path / "corrections.toml"
+    fixes.write_text('[[correction]]\nfile = "000_003_65346d4e8b8906da.txt"\nkey = "proactive_total"\nshows = 30\nvalue = 246\nwhy = "test"\n', encoding="utf-8")
+    fixed = build(folder, out, progress=False, jobs=1, corrections=fixes)
+    assert len(read) == 5  # the corrections changed: every file is read and corrected again
+    total = fixed.facts[(fixed.facts["file"] == "000_003_65346d4e8b8906da.txt") & (fixed.facts["key"] == "proactive_total") & (fixed.facts["source"] == "table")]
+    assert list(total["value"]) == [246.0]
