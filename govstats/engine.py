@@ -8,6 +8,7 @@ done and the build writes each one out at once, so memory stays flat as the corp
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -53,12 +54,21 @@ def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, sched
         for task in tasks:
             yield task, run_task(task)
         return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
+    queue = iter(tasks)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(run_task, task): task for task in tasks}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        # a few tasks in flight per worker, no more: a finished task's tables are dropped once
+        # written, so memory stays flat however many tasks there are
+        pending = {pool.submit(run_task, task): task for task in itertools.islice(queue, 2 * jobs)}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = pending.pop(future)
+                following = next(queue, None)
+                if following is not None:
+                    pending[pool.submit(run_task, following)] = following
+                yield task, future.result()
 
 
 def _run_dask(tasks: list[Task], scheduler: str | None, jobs: int | None):
@@ -73,10 +83,23 @@ def _run_dask(tasks: list[Task], scheduler: str | None, jobs: int | None):
         cluster = LocalCluster(n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(run_task, tasks, pure=False)
-        by_key = {f.key: t for f, t in zip(futures, tasks)}
-        for future, tables in as_completed(futures, with_results=True):
-            yield by_key[future.key], tables
+        queue = iter(tasks)
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        first = list(itertools.islice(queue, 2 * workers))  # a few in flight per worker, as above
+        by_key = {}
+        futures = as_completed()
+        for task in first:
+            future = client.submit(run_task, task, pure=False)
+            by_key[future.key] = task
+            futures.add(future)
+        for future in futures:
+            task = by_key.pop(future.key)
+            following = next(queue, None)
+            if following is not None:
+                new = client.submit(run_task, following, pure=False)
+                by_key[new.key] = following
+                futures.add(new)
+            yield task, future.result()
             future.release()
     finally:
         client.close()
