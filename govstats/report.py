@@ -8,22 +8,38 @@ import pandas as pd
 from .export import Dataset
 
 STATUSES = ("fail", "warn", "pass", "not_assessable")
-SUMMARY_COLUMNS = {"facts": ["source"], "unmapped": ["file"], "errors": ["file", "severity", "code", "message"], "checks": ["status"], "best": ["file"]}
 
 
 def summary(dataset: Dataset) -> str:
-    reports = dataset.reports
+    """The build summary from loaded tables."""
+    return _summary(dataset.reports, dataset.errors, dataset.facts["source"].value_counts().to_dict(), len(dataset.unmapped),
+                    dataset.checks["status"].value_counts().to_dict())
+
+
+def build_summary(out) -> tuple[str, pd.DataFrame]:
+    """The summary of the build in folder `out`, counting rows without loading them (a build of
+    any size); also its errors table."""
+    from pathlib import Path
+
+    from . import store
+    from .export import load
+
+    out = Path(out)
+    data = load(out, tables=["errors"])
+    unmapped = sum(store.count_values(out, "unmapped", "part").values())
+    text = _summary(data.reports, data.errors, store.count_values(out, "facts", "source"), unmapped, store.count_values(out, "checks", "status"))
+    return text, data.errors
+
+
+def _summary(reports: pd.DataFrame, errors: pd.DataFrame, sources: dict, unmapped: int, statuses: dict) -> str:
     parsed = reports[reports["status"] == "parsed"]
     failed = reports[reports["status"] != "parsed"]
-    facts = dataset.facts
     lines = [f"{len(reports)} input file(s): {len(parsed)} parsed, {len(failed)} failed"]
     for template, n in parsed["template"].value_counts().sort_index().items():
         lines.append(f"  {template:<10} {n} report(s)")
-    lines.append(f"  {(facts['source'] == 'table').sum()} table facts, {(facts['source'] == 'narrative').sum()} prose facts, "
-                 f"{len(dataset.unmapped)} unmapped cells, {(dataset.errors['severity'] == 'warning').sum()} warnings")
-    counts = dataset.checks["status"].value_counts()
-    lines.append("  checks: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES))
-    errors = dataset.errors
+    lines.append(f"  {sources.get('table', 0)} table facts, {sources.get('narrative', 0)} prose facts, "
+                 f"{unmapped} unmapped cells, {(errors['severity'] == 'warning').sum()} warnings")
+    lines.append("  checks: " + ", ".join(f"{statuses.get(s, 0)} {s}" for s in STATUSES))
     for _, row in failed.iterrows():
         message = errors.loc[(errors["file"] == row["file"]) & (errors["severity"] == "error"), "message"]
         lines.append(f"  FAILED {row['file']}: {row['error_code']}: {message.iloc[0] if len(message) else ''}")

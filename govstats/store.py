@@ -158,6 +158,24 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
     return Dataset(**result)
 
 
+def count_values(out: Path, name: str, column: str) -> dict[str, int]:
+    """How often each value of one column occurs among a table's current rows, streamed batch by
+    batch (memory stays flat however large the build)."""
+    import pyarrow.compute as pc
+
+    if not any((out / name).rglob("*.parquet")):
+        return {}
+    index = pd.read_parquet(out / "reports.parquet", columns=["file", "part"])
+    live = pa.array((index["file"] + "\x00" + index["part"]).tolist(), pa.string())
+    counts: dict[str, int] = {}
+    dataset = ds.dataset(out / name, format="parquet", partitioning=YEAR)
+    for batch in dataset.to_batches(columns=sorted({"file", "part", column})):
+        current = pc.is_in(pc.binary_join_element_wise(batch["file"], batch["part"], "\x00"), value_set=live)
+        for item in pc.value_counts(pc.filter(batch[column], current)).to_pylist():
+            counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
+    return counts
+
+
 def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
     """The dtypes of schema.py, whatever Parquet gave back."""
     df = df.reset_index(drop=True).copy()
