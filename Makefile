@@ -37,4 +37,4 @@ $(VENV)/.installed-test: pyproject.toml
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei
 
 clean:
-	rm -rf $(VENV) data/processed/*.parquet data/processed/*.csv data/processed/*.md reports/notebooks reports/e2e
+	rm -rf $(VENV) data/processed/[!.]* reports/notebooks reports/e2e

@@ -77,7 +77,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
         from tqdm import tqdm
 
         finished = tqdm(finished, total=len(tasks), desc=f"reading {len(todo)} report(s) ({len(keep)} unchanged)", unit="chunk", disable=None)
-    for task, tables in finished:
+    for _, tables in finished:
         state.add(tables)
     extra = check_manifest(folder, files, shas) + _corrections_without_file(entries, set(names), str(corrections or ""))
     state.commit(keep, frame("errors", extra))

@@ -42,12 +42,9 @@ def read_document(path: Path, name: str, data: bytes) -> Document:
     if suffix in UNSUPPORTED:
         raise UnsupportedFormatError(f"{UNSUPPORTED[suffix]} files are not read; save the report as PDF, DOCX, HTML or UTF-8 text")
     if FORMATS.get(suffix) == "pdf":
-        return read_pdf(str(path), name, data)
-    if FORMATS.get(suffix) == "docx":
-        return read_docx(name, data)
-    if FORMATS.get(suffix) == "html":
-        return read_html(name, data)
-    return read_text(name, data)
+        return read_pdf(str(path), name, data)  # camelot reads the file itself
+    reader = {"docx": read_docx, "html": read_html}.get(FORMATS.get(suffix, ""), read_text)
+    return reader(name, data)
 
 
 def process_file(path: str | os.PathLike, name: str | None = None) -> ReportResult:

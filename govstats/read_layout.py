@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from .errors import GarbledTextError
 from .model import Cell, Document, Row
-from .read_text import _Blocks, _check_text
+from .read_text import _CONTROL, _Blocks, _check_text
 
 _CID = re.compile(r"\(cid:\d+\)")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
@@ -67,7 +66,7 @@ def check_garbled(text: str) -> None:
     """Garbled text is an error, not data: glyphs without a Unicode mapping show as `(cid:NN)`,
     private-use or control characters; then the usual checks of the text reader."""
     visible = sum(not c.isspace() for c in text) or 1
-    controls = sum(unicodedata.category(c) == "Cc" for c in text if not c.isspace())
+    controls = len(_CONTROL.findall(text))
     if controls > max(2, visible // 100):
         raise GarbledTextError(f"{controls} control characters among {visible} in the text layer: the fonts map glyphs to no real characters (no ToUnicode map); the text cannot be read (OCR would be needed)")
     cids = len(_CID.findall(text))

@@ -75,6 +75,7 @@ class State:
         else:  # another govstats, other corrections, or asked for: start the store afresh
             for name in PARTED:
                 shutil.rmtree(out / name, ignore_errors=True)
+                (out / f"{name}.parquet").unlink(missing_ok=True)  # the one-file-a-table layout of older versions
         out.mkdir(parents=True, exist_ok=True)
         return cls(out, fingerprint, int(meta.get("build", 0)) + 1, index)
 
@@ -132,6 +133,8 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
         raise FileNotFoundError(f"{path} not found: run `govstats build` first")
     columns = columns or {}
     index = pd.read_parquet(path, columns=None if "reports" not in columns else sorted({"file", "part", "report_year", *columns["reports"]}))
+    if "part" not in index.columns:
+        raise FileNotFoundError(f"{out} was written by an older govstats (one file a table): run `govstats build` again")
     if years is not None:
         known = [y for y in years if y is not None]
         index = index[index["report_year"].isin(known) | (index["report_year"].isna() if None in years else False)]

@@ -137,7 +137,7 @@ def explore(dataset):
 
     def draw(state: FilterState) -> None:
         chosen = apply_filter(state, dataset)
-        box.table = chosen.values[["label", "province", "city", "county", "report_year", "template", "value", "state", "source", "evidence"]]
+        box.table = chosen.values[["label", "province", "city", "county", "report_year", "template", "value", "state", "source", "evidence", "file"]]
         box.figure = plotting.indicator_bars(chosen.values, state.indicator)
         output.clear_output(wait=True)
         with output:
