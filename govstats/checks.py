@@ -53,6 +53,7 @@ re-read in another time unit than printed, pass when none was).
 from __future__ import annotations
 
 from importlib import resources
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -170,42 +171,52 @@ def load_identities() -> pd.DataFrame:
 
 
 def _identity_checks(best: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
-    ids = load_identities()
-    values = best[[*DIMS, "v", "qualifier", "source", "line", "shown"]].merge(
-        parsed[["file", "template"]].rename(columns={"template": "report_template"}), on="file")
-    values["fig"] = _figure(values)
-    derived = _derive(values, ids)
-    deriving = set(ids.loc[ids["derives"] == "yes", "rule"])
-    with_derived = _overlay(values, derived)
-    parts = [_evaluate(values if rule.rule in deriving else with_derived, rule, n) for n, rule in enumerate(ids.itertuples())]
-    parts = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else pd.DataFrame()
+    """Every equation of identities.csv on every report, in plain Python over the best values
+    indexed by key and by applicant column: a chunk's reports have few figures per equation, and
+    pandas' cost per operation outweighs the work."""
+    rules = list(load_identities().itertuples())
+    values = best[[*DIMS, "v", "qualifier", "source", "line", "shown"]]
+    figures = _Index(_records(values.assign(fig=_figure(values))))
+    template = dict(zip(parsed["file"], parsed["template"]))
+    derived = _derive(figures, rules, template)
+    deriving = {rule.rule for rule in rules if rule.derives == "yes"}
+    parts = [part for order, rule in enumerate(rules)
+             for part in _evaluate([figures] if rule.rule in deriving else [figures, derived], rule, order, template)]
     return _aggregate(parts)
 
 
-def _overlay(values: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
-    """Derived figures in place of the blank or absent ones."""
-    return pd.concat([derived, values], ignore_index=True).drop_duplicates(DIMS) if len(derived) else values
+class _Index(dict):
+    """Figure records by the value of `key` and of `applicant_type`, each with the unit it belongs
+    to in an equation naming that column (see _roles): {(column, value): [(unit, record)]}."""
+
+    def __init__(self, records: list[dict]):
+        super().__init__()
+        for r in records:
+            self.add(r)
+
+    def add(self, r: dict) -> None:
+        self.setdefault(("key", r["key"]), []).append(((r["file"], r["pcanon"], r["applicant_type"], r["area"]), r))
+        self.setdefault(("applicant_type", r["applicant_type"]), []).append(((r["file"], r["pcanon"], r["key"], r["area"]), r))
 
 
-def _derive(values: pd.DataFrame, ids: pd.DataFrame) -> pd.DataFrame:
-    """Figures the table leaves to the reader: blank 总计 cells first (A4), then group rows (A2)."""
-    derived = values.iloc[0:0]
-    rules = ids[ids["derives"] == "yes"]
-    for rule in rules.sort_values("terms", key=lambda s: s != "applicant_types", kind="stable").itertuples():
+def _derive(figures: _Index, rules: list, template: dict[str, str]) -> _Index:
+    """Figures the table leaves to the reader: blank 总计 cells first (A4), then group rows (A2);
+    a derived figure takes the place of the blank or absent one."""
+    derived = _Index([])
+    for rule in sorted((r for r in rules if r.derives == "yes"), key=lambda r: r.terms != "applicant_types"):
         # derive wherever the parts are printed, whatever the rule's own condition for checking
         anywhere = rule._replace(templates=" ".join(t.split(":")[0] for t in rule.templates.split()))
-        units = _units(_overlay(values, derived), anywhere)
-        if units.empty:
-            continue
-        new = units[(units["stated_l"] == 0) & (units["stated_r"] > 0)].copy()
-        term, _ = _roles(rule)
-        new[term] = rule.lhs
-        new["v"], new["source"], new["line"] = new["total_r"], "derived", pd.NA
-        new["qualifier"] = np.where(new["approx_r"], "approx", "exact")
-        new["report_template"] = new["file"].map(values.drop_duplicates("file").set_index("file")["report_template"])
-        new["shown"] = _shown(new)
-        new["fig"] = _name(new) + "=" + new["shown"] + f" (derived by {rule.rule})"
-        derived = pd.concat([derived, new[values.columns]], ignore_index=True)
+        term, unit = _roles(rule)
+        new = []
+        for u in _units([figures, derived], anywhere, template):
+            if u.stated_l == 0 and u.stated_r > 0:
+                r = {"file": u.file, "pcanon": u.pcanon, **{c: getattr(u, c) for c in unit}, term: rule.lhs, "v": u.total_r,
+                     "qualifier": "approx" if u.approx_r else "exact", "source": "derived", "line": None}
+                r["shown"] = _shown_value(r["v"], r["qualifier"])
+                r["fig"] = f"{_name_of(r['key'], r['applicant_type'], r['area'])}={r['shown']} (derived by {rule.rule})"
+                new.append(r)
+        for r in new:  # after the loop: each equation sees the figures derived by the ones before
+            derived.add(r)
     return derived
 
 
@@ -222,78 +233,70 @@ def _conditions(templates: str) -> dict[str, str]:
     return conds
 
 
-def _units(values: pd.DataFrame, rule) -> pd.DataFrame:
-    """One row per file × period × unit (applicant column, or key for A4) with each side's sums."""
+def _units(indexes: list[_Index], rule, template: dict[str, str]) -> list[SimpleNamespace]:
+    """One unit per file × period × applicant column (or key, for A4) where a term of the
+    equation is printed, with each side's sums, in file, period, unit order. A figure of a later
+    index takes the place of the same figure in an earlier one."""
     lhs, rhs = rule.lhs.split("+"), rule.rhs.split("+")
     term, unit = _roles(rule)
-    v = values[values[term].isin(lhs + rhs) & values["report_template"].isin(_conditions(rule.templates))]
-    if rule.terms == "applicant_types":
-        v = v[v["applicant_type"] != ""]
-    if v.empty:
-        return pd.DataFrame()
-    keys = ["file", "pcanon", *unit]
-    fields = ["v", "shown", "fig", "qualifier", "source", "line"]
-    wide = v.set_index([*keys, term])[fields].unstack(term)
-    wide = wide.reindex(columns=pd.MultiIndex.from_product([fields, lhs + rhs]))
-    out = wide.index.to_frame(index=False)
-    val, present = wide["v"].astype(float), wide["shown"].notna()
-    for side, terms in (("l", lhs), ("r", rhs)):
-        out[f"n_{side}"] = present[terms].sum(axis=1).to_numpy()
-        out[f"stated_{side}"] = val[terms].notna().sum(axis=1).to_numpy()
-        out[f"total_{side}"] = val[terms].sum(axis=1).to_numpy()
-        out[f"approx_{side}"] = (wide["qualifier"][terms] == "approx").any(axis=1).to_numpy()
-        out[f"shown_{side}"] = _join_columns(wide["shown"][terms], " + ")
-        out[f"blank_{side}"] = _join_columns(pd.DataFrame({t: np.where(present[t] & val[t].isna(), t, None) for t in terms}), ", ")
-        out[f"source_{side}"] = _first_present(wide["source"][terms])
-    out["top_r"] = val[rhs].max(axis=1).to_numpy()
-    out["top_term"] = np.where(out["stated_r"] > 0, val[rhs].fillna(-np.inf).idxmax(axis=1).to_numpy(), "")
-    out["absent"] = _join_columns(pd.DataFrame({t: np.where(present[t], None, t) for t in lhs + rhs}), ", ")
-    out["figures"] = _join_columns(wide["fig"], "; ")
-    out["line"] = wide["line"].astype("Float64").min(axis=1).to_numpy()
-    cond = out["file"].map(values.drop_duplicates("file").set_index("file")["report_template"]).map(_conditions(rule.templates))
-    complete = (out["n_l"] == len(lhs)) & (out["n_r"] == len(rhs))
-    return out[~(((cond == "all") & ~complete) | ((cond == "lhs") & (out["n_l"] == 0)))].reset_index(drop=True)
+    conds = _conditions(rule.templates)
+    slots: dict[tuple, dict[str, dict]] = {}
+    files = {f for f, t in template.items() if t in conds}
+    for index in indexes:
+        for name in lhs + rhs:
+            for where, r in index.get((term, name), ()):
+                if where[0] in files:
+                    slots.setdefault(where, {})[name] = r
+    units = []
+    for where in sorted(slots):
+        got = slots[where]
+        u = SimpleNamespace(**dict(zip(["file", "pcanon", *unit], where)))
+        for side, terms in (("l", lhs), ("r", rhs)):
+            present = [(t, got[t]) for t in terms if t in got]
+            stated = [r["v"] for _, r in present if r["v"] == r["v"]]  # not NaN
+            setattr(u, f"n_{side}", len(present))
+            setattr(u, f"stated_{side}", len(stated))
+            setattr(u, f"total_{side}", float(sum(stated)))
+            setattr(u, f"approx_{side}", any(r["qualifier"] == "approx" for _, r in present))
+            setattr(u, f"shown_{side}", " + ".join(r["shown"] for _, r in present))
+            setattr(u, f"blank_{side}", ", ".join(t for t, r in present if r["v"] != r["v"]))
+            setattr(u, f"source_{side}", present[0][1]["source"] if present else "")
+        right = [(got[t]["v"], t) for t in rhs if t in got and got[t]["v"] == got[t]["v"]]
+        u.top_r = max(v for v, _ in right) if right else np.nan
+        u.top_term = next(t for v, t in right if v == u.top_r) if right else ""
+        u.absent = ", ".join(t for t in lhs + rhs if t not in got)
+        u.figures = "; ".join(got[t]["fig"] for t in lhs + rhs if t in got)
+        u.line = _first_line(got.values())
+        cond = conds[template[u.file]]
+        complete = u.n_l == len(lhs) and u.n_r == len(rhs)
+        if not ((cond == "all" and not complete) or (cond == "lhs" and u.n_l == 0)):
+            units.append(u)
+    return units
 
 
-def _join_columns(df: pd.DataFrame, sep: str) -> np.ndarray:
-    """Row-wise join of the non-missing strings of a frame's columns, in column order."""
-    cells = df.to_numpy(dtype=object)
-    has = pd.notna(cells)
-    joined = np.full(len(df), "", dtype=object)
-    for j in range(cells.shape[1]):
-        glue = np.where(joined != "", sep, "").astype(object)
-        joined = np.where(has[:, j], joined + glue + np.where(has[:, j], cells[:, j], "").astype(object), joined)
-    return joined
-
-
-def _first_present(df: pd.DataFrame) -> np.ndarray:
-    """Each row's first non-missing value, '' when none."""
-    cells = df.to_numpy(dtype=object)
-    has = pd.notna(cells)
-    return np.where(has.any(axis=1), cells[np.arange(len(cells)), has.argmax(axis=1)], "")
-
-
-def _evaluate(values: pd.DataFrame, rule, order: int) -> pd.DataFrame:
+def _evaluate(indexes: list[_Index], rule, order: int, template: dict[str, str]) -> list[dict]:
     """Status and message of one equation in every unit where one of its terms is present."""
-    u = _units(values, rule)
-    if u.empty:
-        return u
     lhs, rhs = rule.lhs.split("+"), rule.rhs.split("+")
-    L, R, M = u["total_l"].astype(float), u["total_r"].astype(float), u["top_r"].astype(float)
-    tol = 1e-9 * np.maximum(1, np.maximum(L.abs(), R.abs()))
-    too_big = L > R + tol
-    too_small = (L < R - tol) if rule.op == "=" else (L < M - tol) if rule.op == "bound" else pd.Series(False, index=u.index)
-    absent_l, absent_r = u["n_l"] < len(lhs), u["n_r"] < len(rhs)
-    u["by_approx"] = (too_big & u["approx_r"].astype(bool)) | (too_small & u["approx_l"].astype(bool))
-    u["by_absent"] = (too_big & absent_r) | (too_small & absent_l)
-    assessable = (u["stated_l"] > 0) & (u["stated_r"] > 0)
-    u["status"] = np.select([~assessable, ~(too_big | too_small), u["by_approx"] | u["by_absent"] | (rule.strength == "SOFT")],
-                            ["not_assessable", "pass", "warn"], "fail")
-    u["message"] = [_part_message(r, rule, lhs, rhs) for r in u.itertuples()]
-    u["unit"] = (u["applicant_type"] if rule.terms == "keys" else u["key"]) + np.where(u["area"] != "", " " + u["area"], "")
-    u["lhs"], u["order"], u["check"], u["rule"], u["strength"] = rule.lhs, order, rule.check, rule.rule, rule.strength
-    u["kind"] = "applicant column" if rule.terms == "keys" else "row"
-    return u[["file", "pcanon", "check", "rule", "strength", "status", "message", "figures", "line", "unit", "lhs", "order", "kind"]]
+    parts = []
+    for u in _units(indexes, rule, template):
+        L, R, M = u.total_l, u.total_r, u.top_r
+        tol = 1e-9 * max(1, abs(L), abs(R))
+        too_big = L > R + tol
+        too_small = (L < R - tol) if rule.op == "=" else (L < M - tol) if rule.op == "bound" else False
+        u.by_approx = (too_big and u.approx_r) or (too_small and u.approx_l)
+        u.by_absent = (too_big and u.n_r < len(rhs)) or (too_small and u.n_l < len(lhs))
+        if not (u.stated_l > 0 and u.stated_r > 0):
+            u.status = "not_assessable"
+        elif not (too_big or too_small):
+            u.status = "pass"
+        else:
+            u.status = "warn" if u.by_approx or u.by_absent or rule.strength == "SOFT" else "fail"
+        named = u.applicant_type if rule.terms == "keys" else u.key
+        parts.append({"file": u.file, "pcanon": u.pcanon, "check": rule.check, "rule": rule.rule, "strength": rule.strength,
+                      "status": u.status, "message": _part_message(u, rule, lhs, rhs), "figures": u.figures, "line": u.line,
+                      "unit": named + (" " + u.area if u.area else ""), "lhs": rule.lhs, "order": order,
+                      "kind": "applicant column" if rule.terms == "keys" else "row"})
+    return parts
 
 
 def _part_message(r, rule, lhs: list[str], rhs: list[str]) -> str:
@@ -335,16 +338,19 @@ def _part_message(r, rule, lhs: list[str], rhs: list[str]) -> str:
     return "; ".join([text, *notes])
 
 
-def _aggregate(parts: pd.DataFrame) -> pd.DataFrame:
+def _aggregate(parts: list[dict]) -> pd.DataFrame:
     """One row per file × check × period: the worst status; the parts that are not pass named."""
-    if parts.empty:
-        return parts
-    parts = parts.assign(rank=parts["status"].map(RANK), first=parts.groupby("check")["order"].transform("min"))
-    parts = parts.sort_values(["first", "order", "line"], kind="stable")
+    first: dict[str, int] = {}
+    for p in parts:
+        first[p["check"]] = min(first.get(p["check"], p["order"]), p["order"])
+    parts = sorted(parts, key=lambda p: (first[p["check"]], p["order"], p["line"] is None, p["line"] or 0))
+    groups: dict[tuple, list[dict]] = {}
+    for p in parts:
+        groups.setdefault((p["file"], p["pcanon"], p["check"]), []).append(p)
     rows = []
-    for (file, pcanon, check), recs in _groups(parts, ["file", "pcanon", "check"]):
-        worst = max(recs, key=lambda r: r["rank"])["status"]
-        shown = recs if worst == "pass" else sorted((r for r in recs if r["status"] != "pass"), key=lambda r: -r["rank"])
+    for (file, pcanon, check), recs in groups.items():
+        worst = max(recs, key=lambda r: RANK[r["status"]])["status"]
+        shown = recs if worst == "pass" else sorted((r for r in recs if r["status"] != "pass"), key=lambda r: -RANK[r["status"]])
         texts = _describe(shown, recs)
         if worst != "pass" and len(shown) < len(recs):
             texts.append(f"the other {len(recs) - len(shown)} hold")
@@ -462,10 +468,16 @@ def _implausible_units(facts: pd.DataFrame) -> pd.DataFrame:
     return _cross("implausible_unit", rows)
 
 
+def _records(df: pd.DataFrame) -> list[dict]:
+    """df.to_dict("records"), several times faster on Arrow-backed string columns."""
+    names = list(df.columns)
+    return [dict(zip(names, row)) for row in zip(*(df[c].tolist() for c in names))]
+
+
 def _groups(df: pd.DataFrame, keys: list[str]):
     """(key, records) per group in order of appearance: for building the result rows' texts."""
     groups: dict[tuple, list[dict]] = {}
-    for record in df.to_dict("records"):
+    for record in _records(df):
         groups.setdefault(tuple(record[k] for k in keys), []).append(record)
     return groups.items()
 
@@ -496,14 +508,21 @@ def _num(x) -> str:
 
 def _shown(df: pd.DataFrame) -> pd.Series:
     """A value for messages: 30, ≥350 (approx), blank, n/a, unparsed."""
-    return pd.Series([_BLANK.get(q, "blank") if pd.isna(v) else ("≥" if q == "approx" else "") + _num(v)
-                      for v, q in zip(df["v"], df["qualifier"])], index=df.index, dtype="object")
+    return pd.Series([_shown_value(v, q) for v, q in zip(df["v"], df["qualifier"])], index=df.index, dtype="object")
+
+
+def _shown_value(v, qualifier: str) -> str:
+    return _BLANK.get(qualifier, "blank") if pd.isna(v) else ("≥" if qualifier == "approx" else "") + _num(v)
 
 
 def _name(df: pd.DataFrame) -> pd.Series:
     """key[applicant_type, area] as in the figures column."""
-    qual = [", ".join(x for x in (a, b) if x) for a, b in zip(df["applicant_type"], df["area"])]
-    return pd.Series([f"{k}[{q}]" if q else k for k, q in zip(df["key"], qual)], index=df.index, dtype="object")
+    return pd.Series([_name_of(*k) for k in zip(df["key"], df["applicant_type"], df["area"])], index=df.index, dtype="object")
+
+
+def _name_of(key: str, applicant_type: str, area: str) -> str:
+    qual = ", ".join(x for x in (applicant_type, area) if x)
+    return f"{key}[{qual}]" if qual else key
 
 
 def _at(line: pd.Series) -> pd.Series:

@@ -8,12 +8,11 @@ done and the build writes each one out at once, so memory stays flat as the corp
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import pandas as pd
 
 CHUNK = 200  # files per task: large enough to amortise scheduling, small enough to keep memory flat
 
@@ -26,25 +25,41 @@ class Task:
     corrections_source: str = ""
 
 
-def run_task(task: Task) -> dict[str, pd.DataFrame]:
-    """Read the task's files; return its tables (schema.TABLES), every row tagged with the part."""
+def run_task(task: Task) -> dict:
+    """Read the task's files; return its tables (schema.TABLES, as store.to_parts makes them),
+    every row tagged with the part."""
     from .export import to_dataset
     from .pipeline import process_file
+    from .store import to_parts
 
+    lean_memory()
     results = []
     for path, name in task.files:
         result = process_file(path, name)
         result.document = None
         results.append(result)
     dataset = to_dataset(results, list(task.corrections), task.corrections_source)
-    return {name: df.assign(part=task.part) for name, df in vars(dataset).items()}
+    return to_parts({name: df.assign(part=task.part) for name, df in vars(dataset).items()})
+
+
+def lean_memory() -> None:
+    """Keep a long build's memory flat: Arrow allocates from the C heap (its default mimalloc pool
+    keeps what it freed), and glibc hands the heap freed by the last chunk back to the system."""
+    import pyarrow as pa
+
+    if pa.default_memory_pool().backend_name != "system":
+        pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to hand back
+        pass
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, scheduler: str | None = None) -> Iterator[tuple[Task, dict[str, pd.DataFrame]]]:
+def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, scheduler: str | None = None) -> Iterator[tuple[Task, dict]]:
     """Each task with its tables, in the order they finish."""
     if engine == "dask":
         yield from _run_dask(tasks, scheduler, jobs)

@@ -17,7 +17,7 @@ from .catalogue import load_catalogue
 from .checks import run_checks
 from .corrections import apply_corrections, load_corrections
 from .narrative import narrative_keys
-from .engine import CHUNK, Task, run
+from .engine import CHUNK, Task, lean_memory, run
 from .pipeline import MANIFEST_NAME, ReportResult, input_files
 
 
@@ -77,8 +77,10 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
         from tqdm import tqdm
 
         finished = tqdm(finished, total=len(tasks), desc=f"reading {len(todo)} report(s) ({len(keep)} unchanged)", unit="chunk", disable=None)
+    lean_memory()
     for _, tables in finished:
         state.add(tables)
+        lean_memory()
     extra = check_manifest(folder, files, shas) + _corrections_without_file(entries, set(names), str(corrections or ""))
     state.commit(keep, frame("errors", extra))
     if csv_copies:

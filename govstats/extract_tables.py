@@ -221,6 +221,8 @@ class _TableReader:
     def _emit(self, state: "_RowState") -> None:
         n_facts, n_unmapped = len(self.result.facts), len(self.result.unmapped)
         header = state.header
+        state.evidence = " | ".join(t.strip() for t in state.row.texts if compact(t))
+        state.label_printed = " / ".join(t.strip() for t in state.labels)
         label = state.labels[-1] if state.labels else ""
         for context in state.labels[:-1]:  # `（三）不予公开` before `1.属于国家秘密` sets the context
             self.matcher.match([context], allow_loose=False)
@@ -284,7 +286,7 @@ class _TableReader:
         cell = cells[original] if 0 <= original < len(cells) else None
         unit_column = state.header.unit_column
         unit_text = compact(state.aligned[unit_column.index]) if unit_column is not None else ""
-        evidence = " | ".join(t.strip() for t in state.row.texts if compact(t))
+        evidence = state.evidence
         if column.path:
             evidence += " ‹" + " / ".join(compact(p) for p in column.path) + "›"
         return {
@@ -293,7 +295,7 @@ class _TableReader:
             "period": column.period,
             "source": "table",
             "evidence": evidence,
-            "label_printed": " / ".join(t.strip() for t in state.labels),
+            "label_printed": state.label_printed,
             "value_printed": state.aligned[column.index].strip(),
             "unit_printed": unit_text if unit_text in UNITS else "",
             "template": self.result.template,
@@ -318,3 +320,5 @@ class _RowState:
     n_facts: int = 0
     n_unmapped: int = 0
     wrapped_lines: list[int] = field(default_factory=list)
+    evidence: str = ""  # the row as printed, and its labels: set by _emit, shared by its cells
+    label_printed: str = ""

@@ -24,7 +24,7 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # labels repeat across reports: computed once each
+@functools.lru_cache(maxsize=1 << 13)  # labels repeat across reports: computed once each (lines do not)
 def compact(text: str) -> str:
     """NFKC with all white space removed: Chinese labels wrap and space freely in print."""
     return _SPACE.sub("", nfkc(text))
@@ -42,6 +42,7 @@ def label_key(label: str) -> str:
     return key.replace("、", ",").rstrip(":：")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def header_key(text: str) -> str:
     """The form column headers are compared in. A label with an enumerator is a row label
     (`(七) 总计`), so it is left whole and never equals a column header (`总计`)."""
@@ -75,6 +76,7 @@ class ParsedValue:
     unit: str | None = None  # unit printed inside the cell, e.g. `6165711 元`
 
 
+@functools.lru_cache(maxsize=1 << 16)  # cells repeat (0, 1, blank): read once each
 def parse_value(text: str) -> ParsedValue:
     """Read one table cell. Blank is missing, never 0; dashes are not applicable; text we
     cannot read as a number is `unparsed`, with the original kept by the caller."""

@@ -122,7 +122,8 @@ def dtypes(table: str) -> dict[str, str]:
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    return conform(table, pd.DataFrame([{c: r.get(c) for c in columns(table)} for r in rows], columns=columns(table)))
+    names = columns(table)
+    return conform(table, pd.DataFrame({c: [r.get(c) for r in rows] for c in names}, columns=names))
 
 
 def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:

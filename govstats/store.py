@@ -90,15 +90,15 @@ class State:
         self.parts += 1
         return f"b{self.number:05d}-{self.parts:05d}"
 
-    def add(self, tables: dict[str, pd.DataFrame]) -> None:
-        """Write one finished chunk's tables at once."""
+    def add(self, tables: dict) -> None:
+        """Write one finished chunk's tables (from `to_parts`) at once."""
         reports = tables["reports"]
         part = reports["part"].iloc[0] if len(reports) else None
-        years = dict(zip(reports["file"], reports["report_year"]))
         for name in PARTED:
-            df = tables[name]
-            if len(df) and part:
-                write_part(self.out / name, name, df.assign(report_year=df["file"].map(years)), part)
+            if tables[name].num_rows and part:
+                ds.write_dataset(tables[name], self.out / name, format="parquet", partitioning=YEAR,
+                                 basename_template=f"{part}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore",
+                                 use_threads=False)
         self.new_reports.append(reports)
 
     def commit(self, kept: pd.DataFrame, build_errors: pd.DataFrame) -> None:
@@ -116,11 +116,18 @@ class State:
         (self.out / "_build.json").write_text(json.dumps({"govstats": __version__, "fingerprint": self.fingerprint, "build": self.number}) + "\n")
 
 
-def write_part(folder: Path, name: str, df: pd.DataFrame, part: str) -> None:
-    target = arrow_schema(name).append(pa.field("report_year", pa.int32()))
-    table = pa.Table.from_pandas(df[target.names], schema=target, preserve_index=False)
-    ds.write_dataset(table, folder, format="parquet", partitioning=YEAR, basename_template=f"{part}-{{i}}.parquet",
-                     existing_data_behavior="overwrite_or_ignore")
+def to_parts(tables: dict[str, pd.DataFrame]) -> dict:
+    """A chunk's tables as the store writes them: the reports frame, and every other table as an
+    Arrow table with the report year it is partitioned by. Made where the chunk was read, so the
+    build's own process only writes."""
+    reports = tables["reports"]
+    years = dict(zip(reports["file"], reports["report_year"]))
+    parts = {"reports": reports}
+    for name in PARTED:
+        target = arrow_schema(name).append(pa.field("report_year", pa.int32()))
+        df = tables[name].assign(report_year=tables[name]["file"].map(years))
+        parts[name] = pa.Table.from_pandas(df[target.names], schema=target, preserve_index=False)
+    return parts
 
 
 def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str]] | None = None, years: list[int | None] | None = None):
