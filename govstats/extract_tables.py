@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .catalogue import Catalogue, Match, Matcher
 from .model import Row, Table
@@ -31,7 +32,7 @@ class Column:
 
 
 @dataclass
-class Header:
+class Header:  # not changed once made
     rows: list[Row]
     columns: list[Column]
 
@@ -39,15 +40,15 @@ class Header:
     def width(self) -> int:
         return len(self.columns)
 
-    @property
+    @cached_property
     def value_columns(self) -> list[Column]:
         return [c for c in self.columns if c.role == "value"]
 
-    @property
+    @cached_property
     def label_columns(self) -> list[Column]:
         return [c for c in self.columns if c.role == "label"]
 
-    @property
+    @cached_property
     def unit_column(self) -> Column | None:
         return next((c for c in self.columns if c.role == "unit"), None)
 

@@ -7,6 +7,7 @@ text reports and 1-based pages for paged formats; whichever the reader knows is 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Row:
     line: int | None = None
     page: int | None = None
 
-    @property
+    @cached_property  # rows are not changed once read
     def texts(self) -> list[str]:
         return [c.text for c in self.cells]
 
