@@ -205,7 +205,7 @@ class Matcher:
         if not allow_loose or "::" in stripped or len(stripped) < 4:
             return None
         if stripped not in self._loose:
-            if len(self._loose) > 50_000:  # a memo, not a record: bounded
+            if len(self._loose) > 10_000:  # a memo, not a record: bounded
                 self._loose.clear()
             self._loose[stripped] = self._loose_lookup(stripped)
         return self._loose[stripped]

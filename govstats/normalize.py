@@ -30,7 +30,7 @@ def compact(text: str) -> str:
     return _SPACE.sub("", nfkc(text))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def label_key(label: str) -> str:
     """The form labels are matched in: compact, enumerators and quotes removed, 、 read as ,."""
     key = compact(label).translate(_QUOTES)
@@ -42,7 +42,7 @@ def label_key(label: str) -> str:
     return key.replace("、", ",").rstrip(":：")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def header_key(text: str) -> str:
     """The form column headers are compared in. A label with an enumerator is a row label
     (`(七) 总计`), so it is left whole and never equals a column header (`总计`)."""
@@ -76,7 +76,7 @@ class ParsedValue:
     unit: str | None = None  # unit printed inside the cell, e.g. `6165711 元`
 
 
-@functools.lru_cache(maxsize=1 << 16)  # cells repeat (0, 1, blank): read once each
+@functools.lru_cache(maxsize=1 << 14)  # cells repeat (0, 1, blank): read once each
 def parse_value(text: str) -> ParsedValue:
     """Read one table cell. Blank is missing, never 0; dashes are not applicable; text we
     cannot read as a number is `unparsed`, with the original kept by the caller."""

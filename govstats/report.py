@@ -25,7 +25,7 @@ def build_summary(out) -> tuple[str, pd.DataFrame]:
     from .export import load
 
     out = Path(out)
-    data = load(out, tables=["errors"])
+    data = load(out, tables=["errors"], columns={"reports": ["status", "template", "error_code"]})
     unmapped = sum(store.count_values(out, "unmapped", "part").values())
     text = _summary(data.reports, data.errors, store.count_values(out, "facts", "source"), unmapped, store.count_values(out, "checks", "status"))
     return text, data.errors
@@ -40,9 +40,9 @@ def _summary(reports: pd.DataFrame, errors: pd.DataFrame, sources: dict, unmappe
     lines.append(f"  {sources.get('table', 0)} table facts, {sources.get('narrative', 0)} prose facts, "
                  f"{unmapped} unmapped cells, {(errors['severity'] == 'warning').sum()} warnings")
     lines.append("  checks: " + ", ".join(f"{statuses.get(s, 0)} {s}" for s in STATUSES))
-    for _, row in failed.iterrows():
-        message = errors.loc[(errors["file"] == row["file"]) & (errors["severity"] == "error"), "message"]
-        lines.append(f"  FAILED {row['file']}: {row['error_code']}: {message.iloc[0] if len(message) else ''}")
+    reasons = errors[errors["severity"] == "error"].drop_duplicates("file").set_index("file")["message"]
+    for file, code in zip(failed["file"], failed["error_code"]):
+        lines.append(f"  FAILED {file}: {code}: {reasons.get(file, '')}")
     return "\n".join(lines)
 
 

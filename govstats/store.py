@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from importlib import resources
@@ -27,6 +28,10 @@ import pyarrow.dataset as ds
 
 from . import __version__, schema
 from .schema import frame
+
+# A chunk's Arrow tables arrive unpickled from a worker process, their buffers not always aligned
+# as the dataset writer (Acero) wants: it copies those instead of warning on every write.
+os.environ.setdefault("ACERO_ALIGNMENT_HANDLING", "reallocate")
 
 PARTED = [name for name in schema.TABLES if name != "reports"]
 ARROW = {"string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64()}
@@ -169,20 +174,25 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
 
 
 def count_values(out: Path, name: str, column: str) -> dict[str, int]:
-    """How often each value of one column occurs among a table's current rows, streamed batch by
-    batch (memory stays flat however large the build)."""
+    """How often each value of one column occurs among a table's current rows, streamed file by
+    file (memory stays flat however large the build). Every Parquet file holds one part, so a
+    file's rows are current where their report still points to that part."""
     import pyarrow.compute as pc
 
     if not any((out / name).rglob("*.parquet")):
         return {}
     index = pd.read_parquet(out / "reports.parquet", columns=["file", "part"])
-    live = pa.array((index["file"] + "\x00" + index["part"]).tolist(), pa.string())
+    live = {part: pa.array(files.tolist(), pa.string()) for part, files in index.groupby("part")["file"]}
     counts: dict[str, int] = {}
     dataset = ds.dataset(out / name, format="parquet", partitioning=YEAR)
-    for batch in dataset.to_batches(columns=sorted({"file", "part", column})):
-        current = pc.is_in(pc.binary_join_element_wise(batch["file"], batch["part"], "\x00"), value_set=live)
-        for item in pc.value_counts(pc.filter(batch[column], current)).to_pylist():
-            counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
+    for fragment in dataset.get_fragments():
+        files = live.get(Path(fragment.path).name.rsplit("-", 1)[0])
+        if files is None:  # a part no report points to any more
+            continue
+        for batch in fragment.to_batches(columns=["file", column]):
+            current = pc.is_in(batch["file"], value_set=files)
+            for item in pc.value_counts(pc.filter(batch[column], current)).to_pylist():
+                counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
     return counts
 
 

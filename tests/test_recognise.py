@@ -83,3 +83,12 @@ def test_indexed_place_parser_reads_places_as_jionlp_does(text):
     from govstats import recognise
 
     assert recognise._location_parser()(text, town_village=True) == recognise._jionlp().parse_location(text, town_village=True)
+
+
+@pytest.mark.parametrize("phone", ["029-86543210", "0851-8765432", "024 23456789", "(0531)87654321", "（010）12345678",
+                                   "0999-1234567", "010-1234567", "0755—12345678", "0371 6543210"])
+def test_area_codes_are_read_as_jionlp_reads_them(phone):
+    from govstats import recognise
+
+    place = recognise._jionlp().phone_location(phone)
+    assert recognise._area_code_place(phone) == (place["province"] or "") + (place["city"] or "")

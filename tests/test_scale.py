@@ -8,6 +8,7 @@ import pytest
 from conftest import RAW
 
 import govstats.pipeline
+import govstats.store
 from govstats.engine import CHUNK
 from govstats.export import build, load
 from govstats.schema import TABLES
@@ -78,6 +79,9 @@ def test_an_unchanged_file_is_never_read_twice(tmp_path, monkeypatch):
     assert list(website["value"]) == [102.0]  # the new rows, and only those: the old ones are not loaded
     fresh = build(folder, tmp_path / "fresh", progress=False, jobs=1)
     assert_same(third, fresh)
+    # the build summary counts the current rows only, as loading does
+    for name, column in (("facts", "source"), ("checks", "status"), ("unmapped", "reason")):
+        assert govstats.store.count_values(out, name, column) == getattr(fresh, name)[column].value_counts().to_dict()
 
 
 def test_loading_reads_only_the_columns_and_years_asked_for(one_process, folder, tmp_path):
