@@ -4,7 +4,7 @@
 
 For each size: a full build with all cores, then an incremental rebuild after 1 % of the files
 changed, each run as `govstats build` in its own process with the peak memory of its whole
-process tree sampled from /proc. Also: text reports a second on one core (1 000 reports,
+process tree (PSS and RSS) sampled from /proc. Also: text reports a second on one core (1 000 reports,
 --jobs 1) and the local engine against a Dask LocalCluster on 1 000 reports. Prints markdown
 tables for README.
 """
@@ -26,33 +26,38 @@ import synth_corpus  # noqa: E402
 GOVSTATS = str(Path(sys.executable).with_name("govstats"))
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
-    total, todo = 0, [pid]
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of a process and all its descendants, in bytes. RSS counts a page shared by
+    several processes once per process; PSS shares it out among them, so its sum is the tree's
+    real footprint."""
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
         try:
             with open(f"/proc/{p}/status") as f:
-                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+                rss += next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                pss += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     todo += [int(c) for c in f.read().split()]
         except (FileNotFoundError, ProcessLookupError, StopIteration):
             continue
-    return total
+    return rss, pss
 
 
-def run_build(corpus: Path, out: Path, *extra: str) -> tuple[float, int]:
-    """(seconds, peak RSS of the process tree) of one `govstats build`."""
+def run_build(corpus: Path, out: Path, *extra: str) -> tuple[float, tuple[int, int]]:
+    """(seconds, (peak RSS, peak PSS) of the process tree) of one `govstats build`."""
     start = time.perf_counter()
     proc = subprocess.Popen([GOVSTATS, "build", str(corpus), "--out", str(out), "--quiet", "--no-csv", *extra], stdout=subprocess.DEVNULL)
-    peak = 0
+    peak = (0, 0)
     done = threading.Event()
 
     def sample():
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss(proc.pid))
+            peak = tuple(map(max, peak, tree_memory(proc.pid)))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample)
@@ -63,6 +68,11 @@ def run_build(corpus: Path, out: Path, *extra: str) -> tuple[float, int]:
     if code not in (0, 1):
         raise SystemExit(f"govstats build failed on {corpus} (exit {code})")
     return time.perf_counter() - start, peak
+
+
+def _mb(memory: tuple[int, int]) -> str:
+    rss, pss = memory
+    return f"{pss / 2**20:.0f} MB ({rss / 2**20:.0f} MB)"
 
 
 def main() -> int:
@@ -81,7 +91,7 @@ def main() -> int:
     local, _ = run_build(one, work / "out-local", "--full")
     dask, _ = run_build(one, work / "out-dask", "--full", "--engine", "dask")
     print(f"| engine (1,000 reports, {cores} workers) | seconds |\n| --- | --- |\n| local processes | {local:.1f} |\n| Dask LocalCluster | {dask:.1f} |\n", flush=True)
-    print(f"| reports | full build ({cores} cores) | reports/s | peak RSS | files changed | incremental rebuild | of full | peak RSS |")
+    print(f"| reports | full build ({cores} cores) | reports/s | peak PSS (RSS) | files changed | incremental rebuild | of full | peak PSS (RSS) |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |", flush=True)
     for n in args.sizes:
         corpus = work / f"corpus-{n}"
@@ -89,10 +99,10 @@ def main() -> int:
             synth_corpus.generate(corpus, n, seed=0)
         out = work / f"out-{n}"
         shutil.rmtree(out, ignore_errors=True)
-        full, full_rss = run_build(corpus, out)
+        full, full_mem = run_build(corpus, out)
         changed = synth_corpus.mutate(sorted(corpus.glob("*.txt")), 0.01, seed=1)
-        incremental, inc_rss = run_build(corpus, out)
-        print(f"| {n:,} | {full:.1f} s | {n / full:.0f} | {full_rss / 2**20:.0f} MB | {len(changed):,} | {incremental:.1f} s | {incremental / full:.1%} | {inc_rss / 2**20:.0f} MB |", flush=True)
+        incremental, inc_mem = run_build(corpus, out)
+        print(f"| {n:,} | {full:.1f} s | {n / full:.0f} | {_mb(full_mem)} | {len(changed):,} | {incremental:.1f} s | {incremental / full:.1%} | {_mb(inc_mem)} |", flush=True)
         shutil.rmtree(out, ignore_errors=True)
     return 0
 

@@ -1,5 +1,7 @@
 """Validation of a build: the best value of every figure, the accounting identities of the
-templates, and the cross-checks between table and prose. Vectorised over the whole facts table.
+templates, and the cross-checks between table and prose, over the facts of many reports at once
+(a chunk of a build): best values and cross-checks as DataFrame operations, the identities in plain
+Python over the best values indexed by key and applicant column.
 
 Periods. Period '' (the reporting year) and the report year itself ('2017') are one period: facts
 are compared and grouped on that canonical period, and output with the period as the facts print

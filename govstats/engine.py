@@ -69,10 +69,14 @@ def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, sched
         for task in tasks:
             yield task, run_task(task)
         return
+    import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     queue = iter(tasks)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # workers forked from a fresh server process, not from this one: they do not inherit the
+    # build's index and file list (memory that every forked worker would count again)
+    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         # a few tasks in flight per worker, no more: a finished task's tables are dropped once
         # written, so memory stays flat however many tasks there are
         pending = {pool.submit(run_task, task): task for task in itertools.islice(queue, 2 * jobs)}
