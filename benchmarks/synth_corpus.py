@@ -58,8 +58,8 @@ Deterministic: a report depends only on (seed, its index), whatever the number o
 Speed and size on the 2-core machine this was written on (two worker processes): 10 000 text
 reports in 3-5 s, 100 000 in 20-40 s (depending on the load); ~124 MB (135 MB on disk) per
 10 000 text reports. DOCX and HTML take ~1.5 ms a report, PDF ~0.3 s (fpdf2 lays out the
-tables), so keep --pdf-share small (0.01 of 10 000 adds ~20 s). govstats itself reads ~15-20
-reports a second, so build a sample, not the 100 000.
+tables), so keep --pdf-share small (0.01 of 10 000 adds ~20 s). govstats itself builds ~120 text
+reports a second on two cores (README, Large corpora): 100 000 take about a quarter of an hour.
 """
 
 from __future__ import annotations
