@@ -116,9 +116,14 @@ class State:
         for name in PARTED:
             (self.out / name).mkdir(exist_ok=True)  # present even when no file gave a row
             for path in (self.out / name).rglob("*.parquet"):
-                if path.name.rsplit("-", 1)[0] not in live:
+                if _part_of(path) not in live:
                     path.unlink()
         (self.out / "_build.json").write_text(json.dumps({"govstats": __version__, "fingerprint": self.fingerprint, "build": self.number}) + "\n")
+
+
+def _part_of(path: Path) -> str:
+    """The part a Parquet file belongs to: `b00001-00002-0.parquet` → `b00001-00002`."""
+    return path.name.rsplit("-", 1)[0]
 
 
 def to_parts(tables: dict[str, pd.DataFrame]) -> dict:
@@ -186,7 +191,7 @@ def count_values(out: Path, name: str, column: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     dataset = ds.dataset(out / name, format="parquet", partitioning=YEAR)
     for fragment in dataset.get_fragments():
-        files = live.get(Path(fragment.path).name.rsplit("-", 1)[0])
+        files = live.get(_part_of(Path(fragment.path)))
         if files is None:  # a part no report points to any more
             continue
         for batch in fragment.to_batches(columns=["file", column]):
