@@ -49,3 +49,7 @@ class GarbledTextError(ReportError):
 
 class BrokenFileError(ReportError):
     code = "broken_file"
+
+
+class UnreadableFileError(ReportError):
+    code = "unreadable_file"

@@ -18,7 +18,8 @@ from .checks import run_checks
 from .corrections import apply_corrections, load_corrections
 from .narrative import narrative_keys
 from .engine import CHUNK, Task, lean_memory, run
-from .pipeline import MANIFEST_NAME, ReportResult, input_files
+from .errors import ReportError
+from .pipeline import MANIFEST_NAME, ReportResult, input_files, read_bytes
 
 
 @dataclass
@@ -61,7 +62,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     entries = load_corrections(corrections) if corrections else []
     files = input_files(folder)
     names = [str(p.relative_to(folder)) for p in files]
-    shas = [hashlib.sha256(p.read_bytes()).hexdigest() for p in files]
+    shas = [_sha256(p) for p in files]
     state = store.State.open(out, fingerprint=store.fingerprint(entries), full=full)
     keep, todo = state.split(names, shas)
     by_file: dict[str, list[dict]] = {}
@@ -89,6 +90,14 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     return load(out) if load_result else None
 
 
+def _sha256(path: Path) -> str:
+    """The file's sha256; '' when it cannot be read (the reading task reports why)."""
+    try:
+        return hashlib.sha256(read_bytes(path)).hexdigest()
+    except ReportError:
+        return ""
+
+
 def _corrections_without_file(entries: list[dict], present: set[str], source: str) -> list[dict]:
     """A correction for a file the folder does not hold is stale too: it fails loudly."""
     return [{"file": e["file"], "sha256": "", "severity": "error", "stage": "correct", "code": "correction_stale", "line": None,
@@ -108,7 +117,7 @@ def check_manifest(folder: Path, files: list[Path], shas: list[str]) -> list[dic
         name = str(path.relative_to(folder))
         if name not in recorded:
             problems.append((name, sha, "not_in_manifest", f"{name} is not listed in {MANIFEST_NAME}; add it with its sha256"))
-        elif recorded[name] != sha:
+        elif sha and recorded[name] != sha:  # an unreadable file fails with its own error
             problems.append((name, sha, "checksum_mismatch", f"{name} differs from its {MANIFEST_NAME} checksum: raw files must never be edited"))
     present = {str(p.relative_to(folder)) for p in files}
     problems += [(name, "", "missing_from_folder", f"{name} is listed in {MANIFEST_NAME} but absent") for name in recorded if name not in present]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import load_catalogue
-from .errors import ReportError, UnsupportedFormatError
+from .errors import ReportError, UnreadableFileError, UnsupportedFormatError
 from .extract_tables import extract_tables
 from .model import Document
 from .narrative import extract_narrative
@@ -51,10 +51,11 @@ def process_file(path: str | os.PathLike, name: str | None = None) -> ReportResu
     """Read one report file; a bad file gives a failed result with its reason, never an exception."""
     path = Path(path)
     name = name or path.name
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    base = {"file": name, "sha256": sha, "size_bytes": len(data), "format": _format_of(path)}
+    sha, base = "", {"file": name, "sha256": "", "size_bytes": None, "format": _format_of(path)}
     try:
+        data = read_bytes(path)
+        sha = hashlib.sha256(data).hexdigest()
+        base.update(sha256=sha, size_bytes=len(data))
         return _analyse(read_document(path, name, data), base)
     except ReportError as exc:
         stage, code, message, line = "read", exc.code, exc.message, exc.line
@@ -65,6 +66,15 @@ def process_file(path: str | os.PathLike, name: str | None = None) -> ReportResu
         report={**base, "status": "failed", "error_code": code},
         errors=[_error(name, sha, "error", stage, code, message, line)],
     )
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a file the system will not give (permissions, a vanished or broken
+    file) fails with its own error instead of stopping the build."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(f"the file cannot be read ({exc.strerror or exc}); check that it exists and is readable") from exc
 
 
 def _analyse(doc: Document, base: dict) -> ReportResult:

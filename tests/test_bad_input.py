@@ -10,6 +10,7 @@ import math
 import random
 import re
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -321,6 +322,33 @@ def test_build_over_mixed_folder_accounts_for_every_file(tmp_path):
     assert len(reloaded.facts) == len(facts) and len(reloaded.errors) == len(data.errors)
     csv_reports = pd.read_csv(out / "reports.csv", encoding="utf-8-sig")
     assert sorted(csv_reports["file"]) == names
+
+
+def test_a_file_the_system_will_not_read_fails_alone(tmp_path, monkeypatch):
+    """Permissions (tests run as root, so the refusal is simulated), a file removed mid-build: the
+    file fails as unreadable_file, the others build, and a rebuild does not stop on it either."""
+    folder, out = tmp_path / "raw", tmp_path / "processed"
+    folder.mkdir()
+    shutil.copyfile(SEED_000, folder / "good_000.txt")
+    shutil.copyfile(SEED_003, folder / "locked.txt")
+    original = Path.read_bytes
+
+    def refuse(self):
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    for _ in range(2):  # a fresh build, then an incremental one
+        data = build(folder, out, progress=False, jobs=1)
+        status = dict(zip(data.reports["file"], data.reports["status"]))
+        assert status == {"good_000.txt": "parsed", "locked.txt": "failed"}
+        error = data.errors[(data.errors["file"] == "locked.txt") & (data.errors["severity"] == "error")]
+        assert list(error["code"]) == ["unreadable_file"] and "Permission denied" in error.iloc[0]["message"]
+        assert (data.facts["file"] == "good_000.txt").all() and len(data.facts)
+    monkeypatch.setattr(Path, "read_bytes", original)  # readable again: read at the next build
+    data = build(folder, out, progress=False, jobs=1)
+    assert set(data.reports["status"]) == {"parsed"}
 
 
 # ---------------------------------------------------------------- mojibake
