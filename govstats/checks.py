@@ -55,7 +55,6 @@ re-read in another time unit than printed, pass when none was).
 from __future__ import annotations
 
 from importlib import resources
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -177,8 +176,11 @@ def _identity_checks(best: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
     indexed by key and by applicant column: a chunk's reports have few figures per equation, and
     pandas' cost per operation outweighs the work."""
     rules = list(load_identities().itertuples())
-    values = best[[*DIMS, "v", "qualifier", "source", "line", "shown"]]
-    figures = _Index(_records(values.assign(fig=_figure(values))))
+    records = _records(best[[*DIMS, "v", "qualifier", "source", "line", "shown"]])
+    for r in records:
+        r["line"] = None if pd.isna(r["line"]) else r["line"]
+        r["fig"] = _figure_of(r)
+    figures = _Index(records)
     template = dict(zip(parsed["file"], parsed["template"]))
     derived = _derive(figures, rules, template)
     deriving = {rule.rule for rule in rules if rule.derives == "yes"}
@@ -235,10 +237,10 @@ def _conditions(templates: str) -> dict[str, str]:
     return conds
 
 
-def _units(indexes: list[_Index], rule, template: dict[str, str]) -> list[SimpleNamespace]:
+def _units(indexes: list[_Index], rule, template: dict[str, str]) -> list["_Unit"]:
     """One unit per file × period × applicant column (or key, for A4) where a term of the
-    equation is printed, with each side's sums, in file, period, unit order. A figure of a later
-    index takes the place of the same figure in an earlier one."""
+    equation is printed, in file, period, unit order. A figure of a later index takes the place
+    of the same figure in an earlier one."""
     lhs, rhs = rule.lhs.split("+"), rule.rhs.split("+")
     term, unit = _roles(rule)
     conds = _conditions(rule.templates)
@@ -251,29 +253,63 @@ def _units(indexes: list[_Index], rule, template: dict[str, str]) -> list[Simple
                     slots.setdefault(where, {})[name] = r
     units = []
     for where in sorted(slots):
-        got = slots[where]
-        u = SimpleNamespace(**dict(zip(["file", "pcanon", *unit], where)))
-        for side, terms in (("l", lhs), ("r", rhs)):
-            present = [(t, got[t]) for t in terms if t in got]
-            stated = [r["v"] for _, r in present if r["v"] == r["v"]]  # not NaN
-            setattr(u, f"n_{side}", len(present))
-            setattr(u, f"stated_{side}", len(stated))
-            setattr(u, f"total_{side}", float(sum(stated)))
-            setattr(u, f"approx_{side}", any(r["qualifier"] == "approx" for _, r in present))
-            setattr(u, f"shown_{side}", " + ".join(r["shown"] for _, r in present))
-            setattr(u, f"blank_{side}", ", ".join(t for t, r in present if r["v"] != r["v"]))
-            setattr(u, f"source_{side}", present[0][1]["source"] if present else "")
-        right = [(got[t]["v"], t) for t in rhs if t in got and got[t]["v"] == got[t]["v"]]
-        u.top_r = max(v for v, _ in right) if right else np.nan
-        u.top_term = next(t for v, t in right if v == u.top_r) if right else ""
-        u.absent = ", ".join(t for t in lhs + rhs if t not in got)
-        u.figures = "; ".join(got[t]["fig"] for t in lhs + rhs if t in got)
-        u.line = _first_line(got.values())
+        u = _Unit(where, unit, slots[where], lhs, rhs)
         cond = conds[template[u.file]]
-        complete = u.n_l == len(lhs) and u.n_r == len(rhs)
-        if not ((cond == "all" and not complete) or (cond == "lhs" and u.n_l == 0)):
+        if not ((cond == "all" and (u.n_l < len(lhs) or u.n_r < len(rhs))) or (cond == "lhs" and u.n_l == 0)):
             units.append(u)
     return units
+
+
+class _Unit:
+    """The figures of one equation in one file × period × applicant column (or key): each side's
+    count, stated count, sum and approximation up front; the texts for messages on demand."""
+
+    __slots__ = ("file", "pcanon", "key", "applicant_type", "area", "got", "lhs", "rhs", "n_l", "n_r", "stated_l", "stated_r",
+                 "total_l", "total_r", "approx_l", "approx_r", "line", "status", "by_approx", "by_absent")
+
+    def __init__(self, where: tuple, unit: list[str], got: dict[str, dict], lhs: list[str], rhs: list[str]):
+        self.file, self.pcanon = where[0], where[1]
+        for column, value in zip(unit, where[2:]):
+            setattr(self, column, value)
+        self.got, self.lhs, self.rhs = got, lhs, rhs
+        for side, terms in (("l", lhs), ("r", rhs)):
+            present = [got[t] for t in terms if t in got]
+            stated = [r["v"] for r in present if r["v"] == r["v"]]  # not NaN
+            setattr(self, f"n_{side}", len(present))
+            setattr(self, f"stated_{side}", len(stated))
+            setattr(self, f"total_{side}", float(sum(stated)))
+            setattr(self, f"approx_{side}", any(r["qualifier"] == "approx" for r in present))
+        lines = [r["line"] for r in got.values() if r["line"] is not None]
+        self.line = min(lines) if lines else None
+
+    def _present(self, terms: list[str]) -> list[tuple[str, dict]]:
+        return [(t, self.got[t]) for t in terms if t in self.got]
+
+    def shown(self, terms: list[str]) -> str:
+        return " + ".join(r["shown"] for _, r in self._present(terms))
+
+    def blank(self, terms: list[str]) -> str:
+        return ", ".join(t for t, r in self._present(terms) if r["v"] != r["v"])
+
+    def source(self, terms: list[str]) -> str:
+        present = self._present(terms)
+        return present[0][1]["source"] if present else ""
+
+    def top(self) -> tuple[float, str]:
+        """The largest stated right-hand figure and its term (NaN, '' when none is stated)."""
+        right = [(self.got[t]["v"], t) for t in self.rhs if t in self.got and self.got[t]["v"] == self.got[t]["v"]]
+        if not right:
+            return np.nan, ""
+        top = max(v for v, _ in right)
+        return top, next(t for v, t in right if v == top)
+
+    @property
+    def absent(self) -> str:
+        return ", ".join(t for t in self.lhs + self.rhs if t not in self.got)
+
+    @property
+    def figures(self) -> str:
+        return "; ".join(self.got[t]["fig"] for t in self.lhs + self.rhs if t in self.got)
 
 
 def _evaluate(indexes: list[_Index], rule, order: int, template: dict[str, str]) -> list[dict]:
@@ -281,10 +317,10 @@ def _evaluate(indexes: list[_Index], rule, order: int, template: dict[str, str])
     lhs, rhs = rule.lhs.split("+"), rule.rhs.split("+")
     parts = []
     for u in _units(indexes, rule, template):
-        L, R, M = u.total_l, u.total_r, u.top_r
+        L, R = u.total_l, u.total_r
         tol = 1e-9 * max(1, abs(L), abs(R))
         too_big = L > R + tol
-        too_small = (L < R - tol) if rule.op == "=" else (L < M - tol) if rule.op == "bound" else False
+        too_small = (L < R - tol) if rule.op == "=" else (L < u.top()[0] - tol) if rule.op == "bound" else False
         u.by_approx = (too_big and u.approx_r) or (too_small and u.approx_l)
         u.by_absent = (too_big and u.n_r < len(rhs)) or (too_small and u.n_l < len(lhs))
         if not (u.stated_l > 0 and u.stated_r > 0):
@@ -308,24 +344,26 @@ def _part_message(r, rule, lhs: list[str], rhs: list[str]) -> str:
             derived = " (derived from its parts for the other checks)" if rule.derives == "yes" else ""
             return f"{lname} {'blank' if r.n_l else 'not printed'}{derived}"
         return f"{rname}: every part blank or not printed"
-    left = r.shown_l if len(lhs) == 1 else f"{r.shown_l} = {_num(r.total_l)}"
-    right = r.shown_r if len(rhs) == 1 else f"{r.shown_r} = {_num(r.total_r)}"
+    shown_l, shown_r = r.shown(lhs), r.shown(rhs)
+    left = shown_l if len(lhs) == 1 else f"{shown_l} = {_num(r.total_l)}"
+    right = shown_r if len(rhs) == 1 else f"{shown_r} = {_num(r.total_r)}"
     ok = r.status == "pass"
     if rule.op == "bound":
         prefix = _common_prefix(rhs)
-        label, largest = prefix.rstrip("_") or "part", f"{str(r.top_term).removeprefix(prefix)} {_num(r.top_r)}"
+        top, top_term = r.top()
+        label, largest = prefix.rstrip("_") or "part", f"{str(top_term).removeprefix(prefix)} {_num(top)}"
         if ok:
-            text = f"max {label} {_num(r.top_r)} <= {r.shown_l} <= {label} sum {_num(r.total_r)}"
-        elif r.total_l < r.top_r:
-            text = f"{r.source_l} {lname} {r.shown_l} is below the largest {label} ({largest}); {label}s sum to {_num(r.total_r)}"
+            text = f"max {label} {_num(top)} <= {shown_l} <= {label} sum {_num(r.total_r)}"
+        elif r.total_l < top:
+            text = f"{r.source(lhs)} {lname} {shown_l} is below the largest {label} ({largest}); {label}s sum to {_num(r.total_r)}"
         else:
-            text = f"{r.source_l} {lname} {r.shown_l} exceeds the {label} sum {_num(r.total_r)} (largest {label}: {largest})"
+            text = f"{r.source(lhs)} {lname} {shown_l} exceeds the {label} sum {_num(r.total_r)} (largest {label}: {largest})"
     elif rule.op == "<=":
         text = f"{lname} {left} {'<=' if ok else 'exceeds'} {rname} {right}"
     else:
-        text = f"{r.shown_r} = {r.shown_l}" if ok else f"{lname} = {left}, but {rname} = {right}"
+        text = f"{shown_r} = {shown_l}" if ok else f"{lname} = {left}, but {rname} = {right}"
     notes = []
-    blank = ", ".join(b for b in (r.blank_l, r.blank_r) if b)
+    blank = ", ".join(b for b in (r.blank(lhs), r.blank(rhs)) if b)
     if blank:
         notes.append(f"blank read as 0: {blank}")
     if r.absent:
@@ -528,14 +566,22 @@ def _name_of(key: str, applicant_type: str, area: str) -> str:
 
 
 def _at(line: pd.Series) -> pd.Series:
-    return pd.Series(["" if pd.isna(n) else f", line {int(n)}" for n in line], index=line.index, dtype="object")
+    return pd.Series([_at_line(n) for n in line], index=line.index, dtype="object")
+
+
+def _at_line(n) -> str:
+    return "" if pd.isna(n) else f", line {int(n)}"
 
 
 def _figure(df: pd.DataFrame) -> pd.Series:
+    return pd.Series([_figure_of(r) for r in _records(df[["key", "applicant_type", "area", "shown", "qualifier", "source", "line"]])],
+                     index=df.index, dtype="object")
+
+
+def _figure_of(r: dict) -> str:
     """key[applicant]=value (source, line N)."""
-    value = [("blank" if s == "blank" else s.lstrip("≥")) for s in df["shown"]]
-    source = df["source"].astype(str).where(df["qualifier"].isin(["exact", "missing"]), df["qualifier"].astype(str) + ", " + df["source"].astype(str))
-    return _name(df) + "=" + pd.Series(value, index=df.index) + " (" + source + _at(df["line"]) + ")"
+    source = r["source"] if r["qualifier"] in ("exact", "missing") else f"{r['qualifier']}, {r['source']}"
+    return f"{_name_of(r['key'], r['applicant_type'], r['area'])}={r['shown'].lstrip('≥')} ({source}{_at_line(r['line'])})"
 
 
 def _count(n: int, noun: str) -> str:
