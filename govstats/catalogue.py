@@ -14,7 +14,7 @@ import functools
 from dataclasses import dataclass, field
 from importlib import resources
 
-from .normalize import compact, header_key, label_key, strip_parentheticals
+from .normalize import compact, header_key, label_key, stripped_label_key
 
 # Which template's unit wins when a key appears in several (the newest national one first).
 TEMPLATE_PREFERENCE = ("2021", "2019", "2014", "custom", "2008")
@@ -58,7 +58,7 @@ def _match_key(label: str) -> str:
 
 
 def _stripped_key(label: str) -> str:
-    return "::".join(strip_parentheticals(label_key(p)) for p in label.split("::"))
+    return "::".join(stripped_label_key(p) for p in label.split("::"))
 
 
 @dataclass
@@ -153,7 +153,7 @@ class Matcher:
             for label in (ind.label, *ind.variants):
                 self.exact.setdefault(_match_key(label), []).append(ind)
                 self.stripped.setdefault(_stripped_key(label), []).append(ind)
-            section_keys = {strip_parentheticals(label_key(s)) for s in ind.section}
+            section_keys = {stripped_label_key(s) for s in ind.section}
             self.sections |= section_keys
             parent = by_key.get(ind.parent_key)
             if parent is not None:
@@ -176,7 +176,7 @@ class Matcher:
         if not parts:
             return None
         full = "::".join(label_key(p) for p in parts)
-        stripped = "::".join(strip_parentheticals(label_key(p)) for p in parts)
+        stripped = "::".join(stripped_label_key(p) for p in parts)
         found = self._lookup(full, stripped, allow_loose)
         if found is None:
             if stripped in self.sections:

@@ -22,11 +22,12 @@ information disclosure.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 
@@ -100,8 +101,17 @@ def narrative_units() -> dict[str, str]:
     return {row["key"]: row["unit"] for row in narrative_keys()}
 
 
-_NFKC_UNSTABLE = re.compile(r"[^\x20-\x7e\u4e00-\u9fff]")
-_nfkc_char = functools.lru_cache(maxsize=4096)(nfkc)
+class _NfkcChars(dict):
+    """A str.translate table taking every character to its NFKC form, learnt as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        if len(self) > 50_000:  # a memo, not a record: bounded whatever the input
+            self.clear()
+        self[code] = form = nfkc(chr(code))
+        return form
+
+
+_NFKC_CHARS = _NfkcChars()
 
 
 @dataclass
@@ -114,21 +124,14 @@ class Text:
     table: int | None = None
     row: int | None = None
     norm: str = ""
-    to_printed: list[int] = field(default_factory=list)
+    to_printed: Sequence[int] = ()
 
     def __post_init__(self) -> None:
-        parts, done = [], 0
-        for m in _NFKC_UNSTABLE.finditer(self.printed):  # ASCII and CJK ideographs stay as they are
-            i = m.start()
-            parts.append(self.printed[done:i])
-            self.to_printed += range(done, i)
-            n = _nfkc_char(self.printed[i])
-            parts.append(n)
-            self.to_printed += [i] * len(n)
-            done = i + 1
-        parts.append(self.printed[done:])
-        self.to_printed += range(done, len(self.printed) + 1)
-        self.norm = "".join(parts)
+        self.norm = self.printed.translate(_NFKC_CHARS)
+        if len(self.norm) == len(self.printed):  # every character gave one: offsets are the printed ones
+            self.to_printed = range(len(self.printed) + 1)
+        else:
+            self.to_printed = [i for i, ch in enumerate(self.printed) for _ in _NFKC_CHARS[ord(ch)]] + [len(self.printed)]
 
     def original(self, start: int, end: int) -> str:
         return self.printed[self.to_printed[start]:self.to_printed[end]].strip()
@@ -199,7 +202,7 @@ def _sentence(text: Text, start: int, end: int, ctx: Context) -> list[dict]:
     respectively: list[str] = []  # keys named before `分别为`, waiting for their values
     for m in MENTION.finditer(s, start):
         value = _number(m["num"])
-        i = max(i for i, c in enumerate(clauses) if c <= m.start())
+        i = bisect.bisect_right(clauses, m.start()) - 1  # the clause the number is in
         if value is None or COMPARISON.search(s[clauses[i]:m.start()]) or RAISED_FROM.match(s, m.end()):
             continue  # a change on last year, or the old value of a raise, counts nothing
         # a label before a colon (`保障标准：每人每月570元`) belongs to the evidence

@@ -24,10 +24,14 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-@functools.lru_cache(maxsize=1 << 13)  # labels repeat across reports: computed once each (lines do not)
-def compact(text: str) -> str:
+def squeeze(text: str) -> str:
     """NFKC with all white space removed: Chinese labels wrap and space freely in print."""
     return _SPACE.sub("", nfkc(text))
+
+
+# labels repeat across reports, so they are squeezed once each; running text (lines,
+# paragraphs) rarely repeats and is squeezed with `squeeze`, leaving this memo to the labels
+compact = functools.lru_cache(maxsize=1 << 13)(squeeze)
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -48,6 +52,12 @@ def header_key(text: str) -> str:
     (`(七) 总计`), so it is left whole and never equals a column header (`总计`)."""
     key = compact(text).translate(_QUOTES).replace("、", ",")
     return key if _ENUMERATOR.match(key) else strip_parentheticals(key)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def stripped_label_key(label: str) -> str:
+    """label_key without `(...)` notes: how a label matches when its notes differ from the template's."""
+    return strip_parentheticals(label_key(label))
 
 
 def strip_parentheticals(key: str) -> str:

@@ -15,7 +15,7 @@ import re
 
 from .errors import BinaryFileError, EmptyFileError, NotAReportError, UndecodableError
 from .model import Cell, Document, Noise, Paragraph, Row, Table
-from .normalize import compact
+from .normalize import squeeze
 
 # ---------------------------------------------------------------- decoding
 
@@ -160,7 +160,7 @@ class _Blocks:
         self.pages = pages
         self.lines = [ln.replace("\f", "") for ln in doc.lines]
         self.wrap_width = _wrap_width(self.lines)
-        self.paragraph: list[tuple[int, str]] = []
+        self.paragraph: list[tuple[int, str, str]] = []  # (line index, text, text squeezed)
         self.tables = tables or {}
         self.wraps = wraps
 
@@ -289,19 +289,21 @@ class _Blocks:
             self.doc.noise.append(Noise(i + 1, "**", "markup"))
             line = line.replace("**", "")
         line = line.strip()
-        if self.paragraph and not self._joins(self.paragraph[-1], "".join(t for _, t in self.paragraph), line):
+        squeezed = squeeze(line)
+        if self.paragraph and not self._joins(squeezed):
             self._flush()
-        self.paragraph.append((i, line))
+        self.paragraph.append((i, line, squeezed))
 
-    def _joins(self, last: tuple[int, str], paragraph: str, following: str) -> bool:
-        """Does `following` continue the paragraph (a hard wrap), or start a new one?"""
+    def _joins(self, following: str) -> bool:
+        """Does the line (`following`, squeezed) continue the paragraph (a hard wrap), or start a new one?"""
+        last = self.paragraph[-1]
         if self.wraps is not None and not self.wraps[last[0]]:
             return False  # the last line ended before the right margin
-        if paragraph.rstrip("」”’）)\"'").endswith(_TERMINAL):
+        if "".join(t for _, t, _ in self.paragraph).rstrip("」”’）)\"'").endswith(_TERMINAL):
             return False
-        if _HEADING.match(compact(following)) or _DATE_LINE.match(compact(following)):
+        if _HEADING.match(following) or _DATE_LINE.match(following):
             return False
-        head = compact(paragraph)
+        head = "".join(c for _, _, c in self.paragraph)
         if head.startswith(("附件", "附表")) or _DATE_LINE.match(head):
             return False
         if _HEADING.match(head) and len(head) <= 30 and "。" not in head:
@@ -309,14 +311,14 @@ class _Blocks:
         if self.wraps is not None:
             return True
         if self.wrap_width is not None:
-            return len(compact(last[1])) >= 0.85 * self.wrap_width or _has_clause(head)
-        return _has_clause(head) or not _is_title_like(head, compact(following))
+            return len(last[2]) >= 0.85 * self.wrap_width or _has_clause(head)
+        return _has_clause(head) or not _is_title_like(head, following)
 
     def _flush(self) -> None:
         if not self.paragraph:
             return
         text, spans = "", []
-        for i, line in self.paragraph:
+        for i, line, _ in self.paragraph:
             if text and text[-1].isascii() and text[-1].isalnum() and line[:1].isascii() and line[:1].isalpha():
                 text += " "
             spans.append((len(text), i + 1))
@@ -337,7 +339,7 @@ def _is_title_like(head: str, following: str) -> bool:
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The width a PDF-to-text tool wrapped prose at, if the text shows one."""
-    lengths = [len(compact(ln)) for ln in lines if ln.strip() and "\t" not in ln and "|" not in ln]
+    lengths = [len(squeeze(ln)) for ln in lines if ln.strip() and "\t" not in ln and "|" not in ln]
     long = [n for n in lengths if n >= 12]
     if len(long) < 10:
         return None
