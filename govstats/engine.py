@@ -8,7 +8,9 @@ done and the build writes each one out at once, so memory stays flat as the corp
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import gc
 import itertools
 import os
 from collections.abc import Iterator
@@ -33,13 +35,32 @@ def run_task(task: Task) -> dict:
     from .store import to_parts
 
     lean_memory()
-    results = []
-    for path, name in task.files:
-        result = process_file(path, name)
-        result.document = None
-        results.append(result)
-    dataset = to_dataset(results, list(task.corrections), task.corrections_source)
-    return to_parts({name: df.assign(part=task.part) for name, df in vars(dataset).items()})
+    with fewer_collections():
+        results = []
+        for path, name in task.files:
+            result = process_file(path, name)
+            result.document = None
+            results.append(result)
+        dataset = to_dataset(results, list(task.corrections), task.corrections_source)
+        return to_parts({name: df.assign(part=task.part) for name, df in vars(dataset).items()})
+
+
+@contextlib.contextmanager
+def fewer_collections():
+    """Python's cycle collector, run less often and over less while a chunk is read: a chunk
+    allocates hundreds of thousands of short-lived objects (freed by reference counting), and
+    each collection would otherwise walk every object of the process (modules, gazetteer, memos)
+    again: ~15 % of the time. What lives when the chunk starts is left out of collections
+    (gc.freeze); the chunk's own cyclic garbage is collected once at its end."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def lean_memory() -> None:
