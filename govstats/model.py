@@ -83,6 +83,13 @@ class Document:
     noise: list[Noise] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (code, message) from the reader
 
+    @cached_property  # read by several stages; lines are not changed once the document is read
+    def squeezed(self) -> list[str]:
+        """Each line as text is matched: NFKC, white space removed (normalize.squeeze)."""
+        from .normalize import squeeze
+
+        return [squeeze(ln) for ln in self.lines]
+
     @property
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]

@@ -77,21 +77,22 @@ def _decode_text(data: bytes) -> tuple[str, str]:
 
 
 _WHITE = re.compile(r"\s+")
-_CJK = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_CJK = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+")
 _LATIN1 = re.compile(r"[\u0080-\u00ff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc, less the white-space controls
 
 
-def _cjk_share(text: str) -> float:
-    visible = len(_WHITE.sub("", text))
-    return len(_CJK.findall(text)) / visible if visible else 0.0
+def _cjk_share(text: str, visible: str | None = None) -> float:
+    """Share of Chinese characters among the visible (non-white) ones."""
+    visible = _WHITE.sub("", text) if visible is None else visible
+    return sum(map(len, _CJK.findall(visible))) / len(visible) if visible else 0.0
 
 
 def _check_text(text: str) -> None:
     visible = _WHITE.sub("", text)
     if not visible:
         raise EmptyFileError("the file holds only white space")
-    little_chinese = _cjk_share(text) < 0.05
+    little_chinese = _cjk_share(text, visible) < 0.05
     if little_chinese and len(_LATIN1.findall(visible)) > len(visible) // 10:
         raise NotAReportError("mojibake: Chinese text decoded with a Western code page somewhere upstream (e.g. å…´åº†)")
     controls = len(_CONTROL.findall(visible))
@@ -159,7 +160,7 @@ class _Blocks:
         self.doc = doc
         self.pages = pages
         self.lines = [ln.replace("\f", "") for ln in doc.lines]
-        self.wrap_width = _wrap_width(self.lines)
+        self.wrap_width = _wrap_width(self.lines, doc.squeezed)
         self.paragraph: list[tuple[int, str, str]] = []  # (line index, text, text squeezed)
         self.tables = tables or {}
         self.wraps = wraps
@@ -282,6 +283,7 @@ class _Blocks:
     # -- prose
 
     def _text_line(self, i: int, line: str) -> None:
+        printed = line
         if _BOOKMARK.match(line):
             self.doc.noise.append(Noise(i + 1, _BOOKMARK.match(line).group(0).strip(), "bookmark"))
             line = _BOOKMARK.sub("", line)
@@ -289,7 +291,7 @@ class _Blocks:
             self.doc.noise.append(Noise(i + 1, "**", "markup"))
             line = line.replace("**", "")
         line = line.strip()
-        squeezed = squeeze(line)
+        squeezed = self.doc.squeezed[i] if line == printed.strip() else squeeze(line)
         if self.paragraph and not self._joins(squeezed):
             self._flush()
         self.paragraph.append((i, line, squeezed))
@@ -337,9 +339,9 @@ def _is_title_like(head: str, following: str) -> bool:
     return len(head) <= 20 or head.endswith(_TITLE_ENDINGS) or (len(following) <= 20 and not _has_clause(following))
 
 
-def _wrap_width(lines: list[str]) -> int | None:
+def _wrap_width(lines: list[str], squeezed: list[str]) -> int | None:
     """The width a PDF-to-text tool wrapped prose at, if the text shows one."""
-    lengths = [len(squeeze(ln)) for ln in lines if ln.strip() and "\t" not in ln and "|" not in ln]
+    lengths = [len(sq) for ln, sq in zip(lines, squeezed) if ln.strip() and "\t" not in ln and "|" not in ln]
     long = [n for n in lengths if n >= 12]
     if len(long) < 10:
         return None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .catalogue import Catalogue
 from .model import Document, Table
-from .normalize import compact, nfkc
+from .normalize import compact, nfkc, squeeze
 
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})年度?")
 _TITLE_SUFFIX = re.compile(r"(?:关于)?(?:的)?政府信息(?:与政务)?公开(?:工作)?(?:的)?(?:年度)?(?:报告|年报|情况).*$")
@@ -51,7 +51,7 @@ class Recognition:
 
 def recognise(doc: Document, catalogue: Catalogue) -> Recognition:
     rec = Recognition()
-    lines = [(i + 1, compact(ln)) for i, ln in enumerate(doc.lines) if compact(ln)]
+    lines = [(i + 1, s) for i, s in enumerate(doc.squeezed) if s]
     lines_outside_tables = _lines_outside_tables(doc, lines)
     _title(rec, doc, lines_outside_tables)
     _doc_number(rec, doc, lines_outside_tables)
@@ -326,7 +326,7 @@ def detect_era(tables: list[Table], catalogue: Catalogue, year: int | None) -> t
 
     Returns (era, evidence); era is '' when no marker is printed, and the pipeline then decides
     between `custom` (a statistics table of the agency's own) and `narrative` (none at all)."""
-    text = compact("\n".join(t.text() for t in tables))
+    text = squeeze("\n".join(t.text() for t in tables))
     hits = collections.defaultdict(list)
     for template, marker in catalogue.era_markers:
         if marker in text:
