@@ -54,6 +54,7 @@ re-read in another time unit than printed, pass when none was).
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 
 import numpy as np
@@ -129,7 +130,8 @@ def _best_values(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     blank_cell = ~pick_t & has_t
     b["agreement"] = np.select([table_conflict | prose_conflict, t_said & n_said], ["conflict", "agree"], "single")
     b["check"] = np.select([table_conflict, prose_conflict], ["table_vs_narrative", "narrative_inconsistent"], "")
-    blank_note = "table cell " + b["shown_t"].fillna("") + " (" + b["evidence_t"].fillna("") + _at(b["line_t"]) + ")"
+    blank = b[blank_cell]
+    blank_note = ("table cell " + blank["shown_t"] + " (" + blank["evidence_t"] + _at(blank["line_t"]) + ")").reindex(b.index)
     texts = zip(b["conflict"].where(table_conflict, ""), blank_note.where(blank_cell, ""), b["inconsistent"].where(prose_conflict, ""))
     b["alternative"] = ["; ".join(t for t in row if isinstance(t, str) and t) for row in texts]
     b["value"] = b["v"]
@@ -540,9 +542,11 @@ def _cross(check: str, rows: list[dict]) -> pd.DataFrame:
 
 
 def _num(x) -> str:
-    if pd.isna(x):
-        return "blank"
-    x = float(x)
+    return "blank" if pd.isna(x) else _number_text(float(x))
+
+
+@functools.lru_cache(maxsize=1 << 12)  # figures repeat (0, 1, 2 …): each text is made once
+def _number_text(x: float) -> str:
     return str(int(round(x))) if abs(x - round(x)) < 1e-6 * max(1, abs(x)) else f"{x:.6f}".rstrip("0").rstrip(".")
 
 
