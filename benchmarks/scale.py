@@ -6,7 +6,7 @@ For each size: a full build with all cores, then an incremental rebuild after 1 
 changed, each run as `govstats build` in its own process with the peak memory of its whole
 process tree (PSS and RSS) sampled from /proc. Also: text reports a second on one core (1 000 reports,
 --jobs 1) and the local engine against a Dask LocalCluster on 1 000 reports. Prints markdown
-tables for README.
+tables for README, and the machine's speed on a reference loop before and after.
 """
 
 from __future__ import annotations
@@ -70,6 +70,17 @@ def run_build(corpus: Path, out: Path, *extra: str) -> tuple[float, tuple[int, i
     return time.perf_counter() - start, peak
 
 
+def machine_speed() -> float:
+    """Milliseconds for a fixed pure-Python loop (best of 5): this VM's speed drifts by tens of
+    per cent with its neighbours' load, so the timings are printed beside it."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.process_time()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.process_time() - start)
+    return best * 1000
+
+
 def _mb(memory: tuple[int, int]) -> str:
     rss, pss = memory
     return f"{pss / 2**20:.0f} MB ({rss / 2**20:.0f} MB)"
@@ -83,6 +94,7 @@ def main() -> int:
     work = Path(args.work)
     cores = len(os.sched_getaffinity(0))
 
+    print(f"Machine speed before: {machine_speed():.0f} ms for the reference loop (lower is faster)\n", flush=True)
     one = work / "corpus-1000"
     if not one.exists():
         synth_corpus.generate(one, 1000, seed=0)
@@ -104,6 +116,7 @@ def main() -> int:
         incremental, inc_mem = run_build(corpus, out)
         print(f"| {n:,} | {full:.1f} s | {n / full:.0f} | {_mb(full_mem)} | {len(changed):,} | {incremental:.1f} s | {incremental / full:.1%} | {_mb(inc_mem)} |", flush=True)
         shutil.rmtree(out, ignore_errors=True)
+    print(f"\nMachine speed after: {machine_speed():.0f} ms for the reference loop", flush=True)
     return 0
 
 
