@@ -2,8 +2,9 @@
 
 The unit of work is a `Task`: a chunk of files read, corrected and checked together into the
 build's tables (checks and best values are per report, so a chunk is self-contained). Every
-engine runs the same `run_task`, so their outputs are identical; results come back as they are
-done and the build writes each one out at once, so memory stays flat as the corpus grows.
+engine runs the same `run_task`, so their outputs are identical. A chunk's rows are written as soon
+as it is done, so memory stays flat as the corpus grows: by the process that read it on this
+machine, by the build's process when they come back from a Dask cluster.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 CHUNK = 200  # files per task: large enough to amortise scheduling, small enough to keep memory flat
 
@@ -25,11 +27,24 @@ class Task:
     files: tuple[tuple[str, str], ...]  # (path, name inside the input folder)
     corrections: tuple[dict, ...] = ()  # entries of the corrections file for these files
     corrections_source: str = ""
+    out: str = ""  # the store folder, when the task writes its own rows (this machine's processes); else they come back
 
 
 def run_task(task: Task) -> dict:
-    """Read the task's files; return its tables (schema.TABLES, as store.to_parts makes them),
-    every row tagged with the part."""
+    """Read the task's files and return its tables (schema.TABLES, as store.to_parts makes them),
+    every row tagged with the part; a task given the store folder writes all but the reports
+    there itself and returns the reports only (the build's process then has little to do)."""
+    from .store import write_parts
+
+    tables = read_task(task)
+    if not task.out:
+        return tables
+    write_parts(Path(task.out), tables)
+    return {"reports": tables["reports"]}
+
+
+def read_task(task: Task) -> dict:
+    """The task's files read, corrected and checked: its tables, every row tagged with the part."""
     from .export import to_dataset
     from .pipeline import process_file
     from .store import to_parts

@@ -72,7 +72,8 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     for start in range(0, len(todo), CHUNK):
         chunk = [(str(files[i]), names[i]) for i in todo[start:start + CHUNK]]
         fixes = tuple(e for _, name in chunk for e in by_file.get(name, []))
-        tasks.append(Task(state.new_part(), tuple(chunk), fixes, str(corrections or "")))
+        # processes on this machine write their chunk's rows themselves; Dask workers may not see `out`
+        tasks.append(Task(state.new_part(), tuple(chunk), fixes, str(corrections or ""), out=str(out) if engine == "local" else ""))
     finished = run(tasks, engine=engine, jobs=jobs, scheduler=scheduler)
     if progress and tasks:
         from tqdm import tqdm

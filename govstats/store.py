@@ -96,15 +96,10 @@ class State:
         return f"b{self.number:05d}-{self.parts:05d}"
 
     def add(self, tables: dict) -> None:
-        """Write one finished chunk's tables (from `to_parts`) at once."""
-        reports = tables["reports"]
-        part = reports["part"].iloc[0] if len(reports) else None
-        for name in PARTED:
-            if tables[name].num_rows and part:
-                ds.write_dataset(tables[name], self.out / name, format="parquet", partitioning=YEAR,
-                                 basename_template=f"{part}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore",
-                                 use_threads=False)
-        self.new_reports.append(reports)
+        """Take one finished chunk: its reports for the index, and its other tables (from
+        `to_parts`) written at once unless the worker wrote them itself."""
+        write_parts(self.out, tables)
+        self.new_reports.append(tables["reports"])
 
     def commit(self, kept: pd.DataFrame, build_errors: pd.DataFrame) -> None:
         """Write the index and the folder's own problems; delete parts no file points to."""
@@ -119,6 +114,18 @@ class State:
                 if _part_of(path) not in live:
                     path.unlink()
         (self.out / "_build.json").write_text(json.dumps({"govstats": __version__, "fingerprint": self.fingerprint, "build": self.number}) + "\n")
+
+
+def write_parts(out: Path, tables: dict) -> None:
+    """Write a chunk's tables other than reports (those of `to_parts` it holds) into the store's
+    year partitions, as files named after the chunk's part."""
+    reports = tables["reports"]
+    part = reports["part"].iloc[0] if len(reports) else None
+    for name in PARTED:
+        if name in tables and tables[name].num_rows and part:
+            ds.write_dataset(tables[name], out / name, format="parquet", partitioning=YEAR,
+                             basename_template=f"{part}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore",
+                             use_threads=False)
 
 
 def _part_of(path: Path) -> str:

@@ -371,3 +371,21 @@ def test_press_conferences_counted_in_chang():
 ])
 def test_month_ranges(text, period):
     assert [f["period"] for f in read(text)] == [period]
+
+
+def test_characters_that_normalise_to_several_keep_evidence_on_the_printed_text():
+    # NFKC writes ㎡ as m2 and ½ as 1⁄2: the normalised text grows, the evidence and the
+    # position must still point at the printed characters
+    text = "第一段没有数字。\n\n2017年，在５０㎡的大厅和½版面上，主动公开政府信息２８９条。"
+    (fact,) = [f for f in read(text) if f["key"] == "proactive_total"]
+    assert fact["evidence"] == "主动公开政府信息２８９条" and fact["value_printed"] == "２８９条"
+    assert fact["value"] == 289.0 and fact["line"] == 3
+
+
+def test_normalised_prose_maps_back_to_the_printed_characters():
+    from govstats.narrative import Text
+
+    text = Text("共计㎡面积，２８９条", lambda offset: 1)
+    assert text.norm == "共计m2面积,289条"
+    assert text.original(text.norm.index("m2"), text.norm.index("m2") + 2) == "㎡"
+    assert text.original(text.norm.index("289"), len(text.norm)) == "２８９条"

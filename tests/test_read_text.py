@@ -53,6 +53,13 @@ def test_bookmark_and_bold_markup_are_removed_but_recorded():
     assert {n.kind for n in doc.noise} == {"bookmark", "markup"}
 
 
+def test_lines_are_squeezed_once_as_printed_and_again_where_markup_was_removed():
+    doc = read("本单位全年通过网站主动公开政府信息，并在\n**二、 依申请公开情况**\n（一）　收到申请　２件\n")
+    assert doc.squeezed == ["本单位全年通过网站主动公开政府信息,并在", "**二、依申请公开情况**", "(一)收到申请2件", ""]
+    # the heading is recognised on the line without its bold markers, not on the printed line
+    assert [p.text for p in doc.paragraphs] == ["本单位全年通过网站主动公开政府信息，并在", "二、 依申请公开情况", "（一）　收到申请　２件"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
 def test_encodings(encoding):
     doc = read("某某镇人民政府2018年政府信息公开工作年度报告\n", encoding)
