@@ -89,9 +89,10 @@ def run_checks(facts: pd.DataFrame, unmapped: pd.DataFrame, reports: pd.DataFram
 
 
 def _canonical(df: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
-    """Rows of parsed reports, with the report's template, a float value `v` and the canonical period."""
-    df = df.merge(parsed[["file", "template", "report_year"]].rename(columns={"template": "report_template"}), on="file")
-    df["pcanon"] = df["period"].where(df["period"] != "", df["report_year"].astype("string").fillna(""))
+    """Rows of parsed reports, with a float value `v` and the canonical period."""
+    df = df[df["file"].isin(parsed["file"])].reset_index(drop=True)
+    year = dict(zip(parsed["file"], parsed["report_year"].astype("string").fillna("")))
+    df["pcanon"] = df["period"].where(df["period"] != "", df["file"].map(year))
     df["v"] = df["value"].to_numpy(dtype="float64", na_value=np.nan)
     return df
 
@@ -101,7 +102,8 @@ def _canonical(df: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
 
 def _best_values(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The best-value rows (with `pcanon` and `v`), and every table × prose pair stating one figure."""
-    f = facts.assign(stated=facts["v"].notna(), shown=_shown(facts), fid=np.arange(len(facts)))
+    f = facts[[*DIMS, "sha256", "period", "v", "unit", "qualifier", "source", "evidence", "line", "page"]]
+    f = f.assign(stated=f["v"].notna(), shown=_shown(f), fid=np.arange(len(f)))
     f["lo"], f["hi"] = _interval(f["v"].to_numpy(), f["qualifier"])
     table = _first(f[f["source"] == "table"])
     prose = f[f["source"] == "narrative"]
