@@ -264,6 +264,13 @@ def _units(indexes: list[_Index], rule, template: dict[str, str]) -> list["_Unit
     return units
 
 
+def _side(got: dict[str, dict], terms: list[str]) -> tuple[int, int, float, bool]:
+    """(terms present, terms stated, their sum, whether one is approximate) of one side."""
+    present = [got[t] for t in terms if t in got]
+    stated = [r["v"] for r in present if r["v"] == r["v"]]  # not NaN
+    return len(present), len(stated), float(sum(stated)), any(r["qualifier"] == "approx" for r in present)
+
+
 class _Unit:
     """The figures of one equation in one file × period × applicant column (or key): each side's
     count, stated count, sum and approximation up front; the texts for messages on demand."""
@@ -276,13 +283,8 @@ class _Unit:
         for column, value in zip(unit, where[2:]):
             setattr(self, column, value)
         self.got, self.lhs, self.rhs = got, lhs, rhs
-        for side, terms in (("l", lhs), ("r", rhs)):
-            present = [got[t] for t in terms if t in got]
-            stated = [r["v"] for r in present if r["v"] == r["v"]]  # not NaN
-            setattr(self, f"n_{side}", len(present))
-            setattr(self, f"stated_{side}", len(stated))
-            setattr(self, f"total_{side}", float(sum(stated)))
-            setattr(self, f"approx_{side}", any(r["qualifier"] == "approx" for r in present))
+        self.n_l, self.stated_l, self.total_l, self.approx_l = _side(got, lhs)
+        self.n_r, self.stated_r, self.total_r, self.approx_r = _side(got, rhs)
         lines = [r["line"] for r in got.values() if r["line"] is not None]
         self.line = min(lines) if lines else None
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .normalize import squeeze
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -86,8 +88,6 @@ class Document:
     @cached_property  # read by several stages; lines are not changed once the document is read
     def squeezed(self) -> list[str]:
         """Each line as text is matched: NFKC, white space removed (normalize.squeeze)."""
-        from .normalize import squeeze
-
         return [squeeze(ln) for ln in self.lines]
 
     @property
