@@ -65,7 +65,7 @@ def fewer_collections():
     """Python's cycle collector, run less often and over less while a chunk is read: a chunk
     allocates hundreds of thousands of short-lived objects (freed by reference counting), and
     each collection would otherwise walk every object of the process (modules, gazetteer, memos)
-    again: ~15 % of the time. What lives when the chunk starts is left out of collections
+    again: a tenth of the time or more. What lives when the chunk starts is left out of collections
     (gc.freeze); the chunk's own cyclic garbage is collected once at its end."""
     threshold = gc.get_threshold()
     gc.freeze()
