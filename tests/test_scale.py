@@ -112,3 +112,15 @@ def test_other_corrections_or_full_read_everything_again(tmp_path, monkeypatch):
     assert len(read) == 5  # the corrections changed: every file is read and corrected again
     total = fixed.facts[(fixed.facts["file"] == "000_003_65346d4e8b8906da.txt") & (fixed.facts["key"] == "proactive_total") & (fixed.facts["source"] == "table")]
     assert list(total["value"]) == [246.0]
+
+
+def test_a_chunk_leaves_the_cycle_collector_as_it_found_it():
+    import gc
+
+    from govstats.engine import Task, run_task
+
+    seed = sorted(RAW.glob("*.txt"))[0]
+    before = gc.get_threshold()
+    tables = run_task(Task("p1", ((str(seed), seed.name),)))
+    assert tables["facts"].num_rows > 0 and set(tables) == set(TABLES)  # no store folder: every table comes back
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0 and gc.isenabled()
