@@ -66,16 +66,19 @@ def fewer_collections():
     allocates hundreds of thousands of short-lived objects (freed by reference counting), and
     each collection would otherwise walk every object of the process (modules, gazetteer, memos)
     again: a tenth of the time or more. What lives when the chunk starts is left out of collections
-    (gc.freeze); the chunk's own cyclic garbage is collected once at its end."""
-    threshold = gc.get_threshold()
-    gc.freeze()
+    (gc.freeze); the chunk's own cyclic garbage is collected once at its end. A freeze of the
+    caller's own (govstats run inside a program that froze its objects) is left as it was."""
+    threshold, ours = gc.get_threshold(), gc.get_freeze_count() == 0
+    if ours:
+        gc.freeze()
     gc.set_threshold(50_000, 20, 100)
     try:
         yield
     finally:
         gc.collect()
         gc.set_threshold(*threshold)
-        gc.unfreeze()
+        if ours:
+            gc.unfreeze()
 
 
 def lean_memory() -> None:

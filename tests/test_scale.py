@@ -124,3 +124,9 @@ def test_a_chunk_leaves_the_cycle_collector_as_it_found_it():
     tables = run_task(Task("p1", ((str(seed), seed.name),)))
     assert tables["facts"].num_rows > 0 and set(tables) == set(TABLES)  # no store folder: every table comes back
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0 and gc.isenabled()
+    gc.freeze()  # a program that froze its own objects keeps them frozen
+    try:
+        run_task(Task("p2", ((str(seed), seed.name),)))
+        assert gc.get_freeze_count() > 0  # not unfrozen (a frozen object freed meanwhile lowers the count)
+    finally:
+        gc.unfreeze()
