@@ -14,7 +14,7 @@ import pandas as pd
 from . import schema, store
 from .schema import frame
 from .catalogue import load_catalogue
-from .checks import run_checks
+from .checks import RANK, run_checks
 from .corrections import apply_corrections, load_corrections
 from .narrative import narrative_keys
 from .engine import CHUNK, Task, lean_memory, run
@@ -45,6 +45,10 @@ def to_dataset(results: list[ReportResult], corrections: list[dict] | None = Non
         sha = dict(zip(reports["file"], reports["sha256"]))
         errors += [{**e, "sha256": sha.get(e["file"], "")} for e in stale]
     checks, best = run_checks(facts, unmapped, reports)
+    counts = checks.groupby(["status", "file"]).size()
+    for status in RANK:
+        n = counts.get(status, pd.Series(dtype="Int64"))
+        reports[f"n_checks_{status}"] = reports["file"].map(n).fillna(0).astype("Int64").where(reports["status"] == "parsed")
     return Dataset(reports, facts, unmapped, frame("errors", errors), checks, best)
 
 

@@ -104,6 +104,7 @@ def _analyse(doc: Document, base: dict) -> ReportResult:
         "n_tables": len(doc.tables),
         "n_statistics_tables": len(statistics),
         "n_facts": len(facts),
+        "n_prose_facts": len(prose),
         "n_unmapped": len(unmapped),
     }
     return ReportResult(report, facts, unmapped, errors, doc)
@@ -128,11 +129,14 @@ def _format_of(path: Path) -> str:
 
 
 def input_files(folder: str | os.PathLike) -> list[Path]:
-    """Every regular file below the folder, in a stable order, except the manifest and hidden
-    files (`.gitkeep`). Nothing else is skipped: a file that is not a report fails visibly."""
+    """Every regular file below the folder, in a stable order (that of sorted paths), except the
+    manifest and hidden files (`.gitkeep`). Nothing else is skipped: a file that is not a report
+    fails visibly."""
     root = Path(folder)
-    files = []
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.name != MANIFEST_NAME and not any(part.startswith(".") for part in path.relative_to(root).parts):
-            files.append(path)
-    return files
+    found = []
+    for directory, subfolders, names in os.walk(root):  # like Path.rglob, not into linked folders
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        parts = Path(directory).relative_to(root).parts
+        found += [(*parts, name) for name in names
+                  if not name.startswith(".") and name != MANIFEST_NAME and os.path.isfile(os.path.join(directory, name))]
+    return [root.joinpath(*parts) for parts in sorted(found)]

@@ -10,36 +10,26 @@ from .export import Dataset
 STATUSES = ("fail", "warn", "pass", "not_assessable")
 
 
-def summary(dataset: Dataset) -> str:
-    """The build summary from loaded tables."""
-    return _summary(dataset.reports, dataset.errors, dataset.facts["source"].value_counts().to_dict(), len(dataset.unmapped),
-                    dataset.checks["status"].value_counts().to_dict())
-
-
 def build_summary(out) -> tuple[str, pd.DataFrame]:
-    """The summary of the build in folder `out`, counting rows without loading them (a build of
-    any size); also its errors table."""
-    from pathlib import Path
-
-    from . import store
+    """The summary of the build in folder `out` from its index of reports, which counts each
+    report's facts and checks (a build of any size); also its errors table."""
     from .export import load
 
-    out = Path(out)
-    data = load(out, tables=["errors"], columns={"reports": ["status", "template", "error_code"]})
-    unmapped = sum(store.count_values(out, "unmapped", "part").values())
-    text = _summary(data.reports, data.errors, store.count_values(out, "facts", "source"), unmapped, store.count_values(out, "checks", "status"))
-    return text, data.errors
+    data = load(out, tables=["errors"], columns={"reports": ["status", "template", "error_code", "n_facts", "n_prose_facts", "n_unmapped",
+                                                             *(f"n_checks_{s}" for s in STATUSES)]})
+    return _summary(data.reports, data.errors), data.errors
 
 
-def _summary(reports: pd.DataFrame, errors: pd.DataFrame, sources: dict, unmapped: int, statuses: dict) -> str:
+def _summary(reports: pd.DataFrame, errors: pd.DataFrame) -> str:
+    total = {c: int(reports[c].sum()) for c in reports.columns if c.startswith("n_")}
     parsed = reports[reports["status"] == "parsed"]
     failed = reports[reports["status"] != "parsed"]
     lines = [f"{len(reports)} input file(s): {len(parsed)} parsed, {len(failed)} failed"]
     for template, n in parsed["template"].value_counts().sort_index().items():
         lines.append(f"  {template:<10} {n} report(s)")
-    lines.append(f"  {sources.get('table', 0)} table facts, {sources.get('narrative', 0)} prose facts, "
-                 f"{unmapped} unmapped cells, {(errors['severity'] == 'warning').sum()} warnings")
-    lines.append("  checks: " + ", ".join(f"{statuses.get(s, 0)} {s}" for s in STATUSES))
+    lines.append(f"  {total['n_facts'] - total['n_prose_facts']} table facts, {total['n_prose_facts']} prose facts, "
+                 f"{total['n_unmapped']} unmapped cells, {(errors['severity'] == 'warning').sum()} warnings")
+    lines.append("  checks: " + ", ".join(f"{total[f'n_checks_{s}']} {s}" for s in STATUSES))
     reasons = errors[errors["severity"] == "error"].drop_duplicates("file").set_index("file")["message"]
     for file, code in zip(failed["file"], failed["error_code"]):
         lines.append(f"  FAILED {file}: {code}: {reasons.get(file, '')}")
@@ -49,16 +39,13 @@ def _summary(reports: pd.DataFrame, errors: pd.DataFrame, sources: dict, unmappe
 def check_summary(dataset: Dataset) -> str:
     """One line per report with its check counts, then each failed or warned check."""
     checks = dataset.checks
-    counts = checks.pivot_table(index="file", columns="status", values="check", aggfunc="count", fill_value=0)
-    counts = counts.reindex(columns=list(STATUSES), fill_value=0)
     lines = [f"{'file':<40} {'agency':<16} {'year':>4} {'template':<9} " + " ".join(f"{s:>5}" for s in ("fail", "warn", "pass", "n/a"))]
     for _, r in dataset.reports.iterrows():
         if r["status"] != "parsed":
             lines.append(f"{r['file']:<40} FAILED: {r['error_code']}")
             continue
-        c = counts.loc[r["file"]] if r["file"] in counts.index else pd.Series(0, index=list(STATUSES))
         year = "" if pd.isna(r["report_year"]) else str(r["report_year"])
-        lines.append(f"{r['file']:<40} {r['agency'][:16]:<16} {year:>4} {r['template']:<9} " + " ".join(f"{int(c[s]):>5}" for s in STATUSES))
+        lines.append(f"{r['file']:<40} {r['agency'][:16]:<16} {year:>4} {r['template']:<9} " + " ".join(f"{r[f'n_checks_{s}']:>5}" for s in STATUSES))
     flagged = checks[checks["status"].isin(["fail", "warn"])]
     if len(flagged):
         lines += ["", "failed and warned checks:"]

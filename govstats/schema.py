@@ -31,7 +31,12 @@ REPORTS = [
     ("n_tables", "Int64", "tables read"),
     ("n_statistics_tables", "Int64", "tables with at least two catalogue indicators"),
     ("n_facts", "Int64", "rows in facts for this file"),
+    ("n_prose_facts", "Int64", "of those, read from the prose (source narrative)"),
     ("n_unmapped", "Int64", "rows in unmapped for this file"),
+    ("n_checks_fail", "Int64", "rows in checks for this file with status fail (numbers that do not add up)"),
+    ("n_checks_warn", "Int64", "… with status warn"),
+    ("n_checks_pass", "Int64", "… with status pass"),
+    ("n_checks_not_assessable", "Int64", "… with status not_assessable"),
     ("evidence", "string", "where each recognised field was read: `field: line N: text; …`"),
 ]
 

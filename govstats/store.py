@@ -185,29 +185,6 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
     return Dataset(**result)
 
 
-def count_values(out: Path, name: str, column: str) -> dict[str, int]:
-    """How often each value of one column occurs among a table's current rows, streamed file by
-    file (memory stays flat however large the build). Every Parquet file holds one part, so a
-    file's rows are current where their report still points to that part."""
-    import pyarrow.compute as pc
-
-    if not any((out / name).rglob("*.parquet")):
-        return {}
-    index = pd.read_parquet(out / "reports.parquet", columns=["file", "part"])
-    live = {part: pa.array(files.tolist(), pa.string()) for part, files in index.groupby("part")["file"]}
-    counts: dict[str, int] = {}
-    dataset = ds.dataset(out / name, format="parquet", partitioning=YEAR)
-    for fragment in dataset.get_fragments():
-        files = live.get(_part_of(Path(fragment.path)))
-        if files is None:  # a part no report points to any more
-            continue
-        for batch in fragment.to_batches(columns=["file", column]):
-            current = pc.is_in(batch["file"], value_set=files)
-            for item in pc.value_counts(pc.filter(batch[column], current)).to_pylist():
-                counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
-    return counts
-
-
 def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
     """The dtypes of schema.py, whatever Parquet gave back."""
     df = df.reset_index(drop=True).copy()

@@ -308,6 +308,17 @@ def test_build_over_mixed_folder_accounts_for_every_file(tmp_path):
     assert n_facts["good_000.txt"] == len(process_file(SEED_000).facts)
     assert n_facts["gbk_003.txt"] == len(process_file(SEED_003).facts)
     assert dict(zip(reports["file"], reports["n_facts"]))["gbk_003.txt"] == n_facts["gbk_003.txt"]
+    # each report counts its rows of facts and checks; a failed file has none to count (NA, not 0)
+    prose = facts[facts["source"] == "narrative"]["file"].value_counts()
+    statuses = data.checks.groupby(["file", "status"]).size()
+    for r in reports.itertuples():
+        if r.status == "failed":
+            assert pd.isna(r.n_prose_facts) and pd.isna(r.n_checks_pass)
+            continue
+        assert r.n_prose_facts == prose.get(r.file, 0)
+        for status in ("fail", "warn", "pass", "not_assessable"):
+            assert getattr(r, f"n_checks_{status}") == statuses.get((r.file, status), 0)
+    assert reports["n_checks_pass"].sum() > 0
     assert dict(zip(reports["file"], reports["encoding"]))["gbk_003.txt"] == "gb18030"
     gbk = facts[(facts["file"] == "gbk_003.txt") & (facts["key"] == "channel_website")]
     assert list(gbk["value"].astype(float)) == [101.0]
