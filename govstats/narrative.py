@@ -38,15 +38,17 @@ from .model import Document, Paragraph, Table
 from .normalize import decimal_to_float, nfkc
 
 # A number with a counting or money unit. Chinese numerals are not read inside words (`第一`,
-# `进一步`, `一次性`) or slogans (`一户一档`).
+# `进一步`, `一次性`) or slogans (`一户一档`). The lookahead names every character a mention can
+# start with: it matches what the rest matches, and lets the scan skip other positions at once.
 MENTION = re.compile(
+    r"(?=[\s约近超逾\d零〇一二两三四五六七八九十百千])"
     r"(?P<pre>约|近|超过|逾)?\s*"
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|(?<![第每统进])[零〇一二两三四五六七八九十百千]+)\s*(?P<approx>余|多)?\s*"
     r"(?P<mult>万|亿)?(?P<approx2>余|多)?(?P<unit>元|人次|户次|户|人|名|条|件|次|篇|个|起|份|场)(?![一性])(?P<post>余|左右|以上)?"
     r"(?P<per>\s*/\s*(?:人\s*[/·]\s*[月年]|[月年]\s*[/·]?\s*人|人|[月年]))?"
 )
 SENTENCE_END = re.compile(r"[。;!?]")
-CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))|:")
+CLAUSE_BREAK = re.compile(r"(?=[,:])(?:(?<!\d),|,(?!\d{3}(?!\d))|:)")  # the lookahead: see MENTION
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、])")
 
 RATE = re.compile(r"月均|日均|周均|平均每|每周|每天|每日|每月更新")
@@ -54,7 +56,7 @@ RATE = re.compile(r"月均|日均|周均|平均每|每周|每天|每日|每月�
 CUMULATIVE = re.compile(r"(?:实施|施行|颁布|公布|条例》?)\S{0,6}以来|历年|(?<!截)至今(?!年)|累计至")
 COMPARISON = re.compile(r"(?:比|较|同比|环比)[^,]*(?:增加|减少|增长|下降|提高|降低|上升|多|少)了?$")
 RAISED_FROM = re.compile(r"\s*(?:提高|提升|上调|调整|增加|增长|调高)(?:到|至|为)")  # `由500元提高到550元`: 500 is the old value
-NEGATION = re.compile(r"(?:未|未有|没有|未曾|尚未|从未|无)再?(?:收到|接到|受理|发生|出现|产生)|无(?=[^,:]{0,12}申请)")
+NEGATION = re.compile(r"(?=[未没尚从无])(?:(?:未|未有|没有|未曾|尚未|从未|无)再?(?:收到|接到|受理|发生|出现|产生)|无(?=[^,:]{0,12}申请))")
 DISCLOSURE = re.compile(r"信息公开|公开政府信息|政府信息|依申请")
 
 # Channels of proactive disclosure. Only the agency's own site counts as the website; a third

@@ -9,7 +9,6 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_SPACE = re.compile(r"\s+")
 # Enumerators that prefix template labels: 一、 (一) 1. (1) 其中：
 _ENUMERATOR = re.compile(
     r"^(?:其中[:：]?|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）][、.．]?"
@@ -24,9 +23,15 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def unspaced(text: str) -> str:
+    """The text without its white space (str.split's white space is the regex \\s: the same 29
+    characters), several times faster than a regex substitution."""
+    return "".join(text.split())
+
+
 def squeeze(text: str) -> str:
     """NFKC with all white space removed: Chinese labels wrap and space freely in print."""
-    return _SPACE.sub("", nfkc(text))
+    return unspaced(nfkc(text))
 
 
 # labels repeat across reports, so they are squeezed once each; running text (lines,

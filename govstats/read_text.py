@@ -15,7 +15,7 @@ import re
 
 from .errors import BinaryFileError, EmptyFileError, NotAReportError, UndecodableError
 from .model import Cell, Document, Noise, Paragraph, Row, Table
-from .normalize import squeeze
+from .normalize import squeeze, unspaced
 
 # ---------------------------------------------------------------- decoding
 
@@ -76,7 +76,6 @@ def _decode_text(data: bytes) -> tuple[str, str]:
     raise UndecodableError("not valid UTF-8, UTF-16 or GB18030, and no other text encoding fits; is it a text file?")
 
 
-_WHITE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+")
 _LATIN1 = re.compile(r"[\u0080-\u00ff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc, less the white-space controls
@@ -84,12 +83,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc, less the
 
 def _cjk_share(text: str, visible: str | None = None) -> float:
     """Share of Chinese characters among the visible (non-white) ones."""
-    visible = _WHITE.sub("", text) if visible is None else visible
+    visible = unspaced(text) if visible is None else visible
     return sum(map(len, _CJK.findall(visible))) / len(visible) if visible else 0.0
 
 
 def _check_text(text: str) -> None:
-    visible = _WHITE.sub("", text)
+    visible = unspaced(text)
     if not visible:
         raise EmptyFileError("the file holds only white space")
     little_chinese = _cjk_share(text, visible) < 0.05
