@@ -101,32 +101,35 @@ def _canonical(df: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
 
 
 def _best_values(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The best-value rows (with `pcanon` and `v`), and every table × prose pair stating one figure."""
+    """The best-value rows (with `pcanon` and `v`), and every table × prose pair stating one figure.
+    Each figure (DIMS) gets a number, `gid`, in the order of its DIMS: the merges join on that one
+    integer instead of five strings, and carry the dimensions only where they are needed."""
     f = facts[[*DIMS, "sha256", "period", "v", "unit", "qualifier", "source", "evidence", "line", "page"]]
-    f = f.assign(stated=f["v"].notna(), shown=_shown(f), fid=np.arange(len(f)))
+    f = f.assign(gid=f.groupby(DIMS, sort=True, dropna=False).ngroup(), stated=f["v"].notna(), shown=_shown(f), fid=np.arange(len(f)))
     f["lo"], f["hi"] = _interval(f["v"].to_numpy(), f["qualifier"])
+    values = [c for c in f.columns if c not in DIMS]
     table = _first(f[f["source"] == "table"])
     prose = f[f["source"] == "narrative"]
     said = prose[prose["stated"]].sort_values("line", kind="stable")
     first = _first(prose)
 
-    others = said.merge(first[[*DIMS, "fid", "lo", "hi"]], on=DIMS, suffixes=("", "_first"))
+    others = said.merge(first[["gid", "fid", "lo", "hi"]], on="gid", suffixes=("", "_first"))
     others = others[(others["fid"] != others["fid_first"]) & ~_agree(others["lo"], others["hi"], others["lo_first"], others["hi_first"])]
     inconsistent = _joined(others, "also prose " + others["shown"] + " (" + others["evidence"] + _at(others["line"]) + ")")
 
-    pairs = table[table["stated"]].merge(said, on=DIMS, suffixes=("_t", "_n"))
+    pairs = table[table["stated"]].merge(said[values], on="gid", suffixes=("_t", "_n"))
     pairs["agree"] = _agree(pairs["lo_t"], pairs["hi_t"], pairs["lo_n"], pairs["hi_n"])
     bad = pairs[~pairs["agree"]]
     conflicts = _joined(bad, "prose " + bad["shown_n"] + " (" + bad["evidence_n"] + _at(bad["line_n"]) + ")")
 
-    b = table.merge(first, on=DIMS, how="outer", suffixes=("_t", "_n"), indicator=True)
+    b = table[values].merge(first[values], on="gid", how="outer", suffixes=("_t", "_n"), indicator=True)  # sorted by gid
+    b = b.join(f.drop_duplicates("gid").set_index("gid")[DIMS], on="gid")
     has_t, has_n = b["_merge"] != "right_only", b["_merge"] != "left_only"
     t_said, n_said = has_t & b["stated_t"].eq(True), has_n & b["stated_n"].eq(True)
     pick_t = has_t & (t_said | ~n_said)
     for col in ["sha256", "period", "v", "unit", "qualifier", "source", "evidence", "line", "page", "shown"]:
         b[col] = b[f"{col}_t"].where(pick_t, b[f"{col}_n"])
-    b = b.merge(conflicts.rename("conflict"), left_on=DIMS, right_index=True, how="left")
-    b = b.merge(inconsistent.rename("inconsistent"), left_on=DIMS, right_index=True, how="left")
+    b["conflict"], b["inconsistent"] = b["gid"].map(conflicts), b["gid"].map(inconsistent)
     table_conflict = pick_t & b["conflict"].notna()
     prose_conflict = ~pick_t & b["inconsistent"].notna()
     blank_cell = ~pick_t & has_t
@@ -134,15 +137,17 @@ def _best_values(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     b["check"] = np.select([table_conflict, prose_conflict], ["table_vs_narrative", "narrative_inconsistent"], "")
     blank = b[blank_cell]
     blank_note = ("table cell " + blank["shown_t"] + " (" + blank["evidence_t"] + _at(blank["line_t"]) + ")").reindex(b.index)
-    texts = zip(b["conflict"].where(table_conflict, ""), blank_note.where(blank_cell, ""), b["inconsistent"].where(prose_conflict, ""))
-    b["alternative"] = ["; ".join(t for t in row if isinstance(t, str) and t) for row in texts]
+    noted = table_conflict | blank_cell | prose_conflict
+    texts = zip(b["conflict"].where(table_conflict, "")[noted], blank_note.where(blank_cell, "")[noted], b["inconsistent"].where(prose_conflict, "")[noted])
+    b["alternative"] = ""
+    b.loc[noted, "alternative"] = ["; ".join(t for t in row if isinstance(t, str) and t) for row in texts]
     b["value"] = b["v"]
     return b, pairs
 
 
 def _first(df: pd.DataFrame) -> pd.DataFrame:
     """One fact per figure: the first stated one by line, else the first by line."""
-    return df.sort_values(["stated", "line"], ascending=[False, True], kind="stable").drop_duplicates(DIMS)
+    return df.sort_values(["stated", "line"], ascending=[False, True], kind="stable").drop_duplicates("gid")
 
 
 def _interval(v: np.ndarray, qualifier: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -161,10 +166,8 @@ def _agree(lo1, hi1, lo2, hi2) -> pd.Series:
 
 
 def _joined(rows: pd.DataFrame, text: pd.Series) -> pd.Series:
-    """Texts joined by '; ' per figure (DIMS)."""
-    if rows.empty:
-        return pd.Series(dtype="object", index=pd.MultiIndex.from_tuples([], names=DIMS))
-    return text.groupby([rows[c] for c in DIMS]).agg("; ".join)
+    """Texts joined by '; ' per figure (gid)."""
+    return text.groupby(rows["gid"]).agg("; ".join) if len(rows) else pd.Series(dtype="object")
 
 
 # ---------------------------------------------------------------- identities
@@ -556,7 +559,9 @@ def _number_text(x: float) -> str:
 
 def _shown(df: pd.DataFrame) -> pd.Series:
     """A value for messages: 30, ≥350 (approx), blank, n/a, unparsed."""
-    return pd.Series([_shown_value(v, q) for v, q in zip(df["v"], df["qualifier"])], index=df.index, dtype="object")
+    pairs = list(zip(df["v"].tolist(), df["qualifier"].tolist()))
+    texts = {pair: _shown_value(*pair) for pair in set(pairs)}  # values repeat: each text made once
+    return pd.Series([texts[pair] for pair in pairs], index=df.index, dtype="object")
 
 
 def _shown_value(v, qualifier: str) -> str:
@@ -565,7 +570,7 @@ def _shown_value(v, qualifier: str) -> str:
 
 def _name(df: pd.DataFrame) -> pd.Series:
     """key[applicant_type, area] as in the figures column."""
-    return pd.Series([_name_of(*k) for k in zip(df["key"], df["applicant_type"], df["area"])], index=df.index, dtype="object")
+    return pd.Series([_name_of(*k) for k in zip(df["key"].tolist(), df["applicant_type"].tolist(), df["area"].tolist())], index=df.index, dtype="object")
 
 
 def _name_of(key: str, applicant_type: str, area: str) -> str:
