@@ -186,7 +186,6 @@ def _identity_checks(best: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
     records = _records(best[[*DIMS, "v", "qualifier", "source", "line", "shown"]])
     for r in records:
         r["line"] = None if pd.isna(r["line"]) else r["line"]
-        r["fig"] = _figure_of(r)
     figures = _Index(records)
     template = dict(zip(parsed["file"], parsed["template"]))
     derived = _derive(figures, rules, template)
@@ -269,9 +268,17 @@ def _units(indexes: list[_Index], rule, template: dict[str, str]) -> list["_Unit
 
 def _side(got: dict[str, dict], terms: list[str]) -> tuple[int, int, float, bool]:
     """(terms present, terms stated, their sum, whether one is approximate) of one side."""
-    present = [got[t] for t in terms if t in got]
-    stated = [r["v"] for r in present if r["v"] == r["v"]]  # not NaN
-    return len(present), len(stated), float(sum(stated)), any(r["qualifier"] == "approx" for r in present)
+    present = stated = 0
+    total, approx = 0.0, False
+    for t in terms:
+        r = got.get(t)
+        if r is not None:
+            present += 1
+            if r["v"] == r["v"]:  # not NaN
+                stated += 1
+                total += r["v"]
+            approx = approx or r["qualifier"] == "approx"
+    return present, stated, total, approx
 
 
 class _Unit:
@@ -318,11 +325,15 @@ class _Unit:
 
     @property
     def figures(self) -> str:
+        for t in self.lhs + self.rhs:  # each record's text made once, when first shown (a derived one has its own)
+            if t in self.got and "fig" not in self.got[t]:
+                self.got[t]["fig"] = _figure_of(self.got[t])
         return "; ".join(self.got[t]["fig"] for t in self.lhs + self.rhs if t in self.got)
 
 
 def _evaluate(indexes: list[_Index], rule, order: int, template: dict[str, str]) -> list[dict]:
-    """Status and message of one equation in every unit where one of its terms is present."""
+    """Status of one equation in every unit where one of its terms is present; its message and
+    figures are made when shown (_message, _figures): most parts of a passing check never are."""
     lhs, rhs = rule.lhs.split("+"), rule.rhs.split("+")
     parts = []
     for u in _units(indexes, rule, template):
@@ -340,13 +351,23 @@ def _evaluate(indexes: list[_Index], rule, order: int, template: dict[str, str])
             u.status = "warn" if u.by_approx or u.by_absent or rule.strength == "SOFT" else "fail"
         named = u.applicant_type if rule.terms == "keys" else u.key
         parts.append({"file": u.file, "pcanon": u.pcanon, "check": rule.check, "rule": rule.rule, "strength": rule.strength,
-                      "status": u.status, "message": _part_message(u, rule, lhs, rhs), "figures": u.figures, "line": u.line,
-                      "unit": named + (" " + u.area if u.area else ""), "lhs": rule.lhs, "order": order,
-                      "kind": "applicant column" if rule.terms == "keys" else "row"})
+                      "status": u.status, "line": u.line, "unit": named + (" " + u.area if u.area else ""), "lhs": rule.lhs,
+                      "order": order, "kind": "applicant column" if rule.terms == "keys" else "row", "of": (u, rule)})
     return parts
 
 
-def _part_message(r, rule, lhs: list[str], rhs: list[str]) -> str:
+def _message(part: dict) -> str:
+    if "message" not in part:
+        part["message"] = _part_message(*part["of"])
+    return part["message"]
+
+
+def _figures(part: dict) -> str:
+    return part["of"][0].figures
+
+
+def _part_message(r, rule) -> str:
+    lhs, rhs = rule.lhs.split("+"), rule.rhs.split("+")
     lname, rname = " + ".join(lhs), " + ".join(rhs)
     if r.status == "not_assessable":
         if r.stated_l == 0:
@@ -400,15 +421,27 @@ def _aggregate(parts: list[dict]) -> pd.DataFrame:
     for (file, pcanon, check), recs in groups.items():
         worst = max(recs, key=lambda r: RANK[r["status"]])["status"]
         shown = recs if worst == "pass" else sorted((r for r in recs if r["status"] != "pass"), key=lambda r: -RANK[r["status"]])
-        texts = _describe(shown, recs)
-        if worst != "pass" and len(shown) < len(recs):
-            texts.append(f"the other {len(recs) - len(shown)} hold")
-        elif worst == "pass" and len(texts) > 3:
+        if worst == "pass" and _more_texts_than(3, recs):
             shown = ([r for r in recs if r["unit"] == "total"] or recs)[:1]
             texts = [f"holds in all {len(recs)} {recs[0]['kind']}s and equations, e.g. {_describe(shown, recs)[0]}"]
+        else:
+            texts = _describe(shown, recs)
+            if len(shown) < len(recs):
+                texts.append(f"the other {len(recs) - len(shown)} hold")
         rows.append({"file": file, "pcanon": pcanon, "check": check, "rule": recs[0]["rule"], "strength": recs[0]["strength"], "status": worst,
-                     "message": "; ".join(texts), "figures": "; ".join(r["figures"] for r in shown), "line": _first_line(shown)})
+                     "message": "; ".join(texts), "figures": "; ".join(_figures(r) for r in shown), "line": _first_line(shown)})
     return pd.DataFrame(rows)
+
+
+def _more_texts_than(n: int, recs: list[dict]) -> bool:
+    """Whether the parts would be described in more than n texts (distinct equation messages):
+    counts only until it knows."""
+    seen = set()
+    for r in recs:
+        seen.add((r["lhs"], _message(r)))
+        if len(seen) > n:
+            return True
+    return False
 
 
 def _describe(shown: list[dict], recs: list[dict]) -> list[str]:
@@ -419,7 +452,7 @@ def _describe(shown: list[dict], recs: list[dict]) -> list[str]:
     several_units = len({r["unit"] for r in recs}) > 1
     alike = {}
     for r in shown:
-        alike.setdefault((r["lhs"], r["message"]), []).append(r["unit"])
+        alike.setdefault((r["lhs"], _message(r)), []).append(r["unit"])
     texts = []
     for (lhs, message), units in alike.items():
         text = message if lhs in message or len(units_of) == 1 else f"{lhs}: {message}"
