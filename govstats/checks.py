@@ -77,7 +77,7 @@ def run_checks(facts: pd.DataFrame, unmapped: pd.DataFrame, reports: pd.DataFram
     best, pairs = _best_values(facts)
     unmapped = _canonical(unmapped, parsed)
     printed = pd.concat([best[["file", "pcanon", "period", "source"]], unmapped[["file", "pcanon", "period", "source"]]])
-    labels = printed.sort_values("source", key=lambda s: s != "table", kind="stable").groupby(["file", "pcanon"])["period"].first()
+    labels = printed.sort_values("source", key=lambda s: s != "table", kind="stable").groupby(["file", "pcanon"])["period"].first().to_dict()
     found = [_identity_checks(best, parsed), _table_vs_narrative(pairs), _narrative_inconsistent(best),
              _section_header_values(unmapped, facts), _implausible_units(facts)]
     checks = pd.concat([f for f in found if len(f)] or [pd.DataFrame(columns=["file", "pcanon"])], ignore_index=True)
@@ -506,7 +506,7 @@ def _section_header_values(unmapped: pd.DataFrame, facts: pd.DataFrame) -> pd.Da
     catalogue = pd.DataFrame([(i.key, i.template, label_key(i.section[0])) for i in load_catalogue().indicators if i.section],
                              columns=["key", "template", "section"]).drop_duplicates(["key", "template"])
     where = ["file", "table", "col", "section"]
-    cells = facts[facts["source"] == "table"].merge(catalogue, on=["key", "template"])
+    cells = facts[(facts["source"] == "table") & facts["file"].isin(heads["file"])].merge(catalogue, on=["key", "template"])
     cells = cells.merge(heads[[*where, "row"]], on=where, suffixes=("", "_head"))
     cells = cells[cells["row"] > cells["row_head"]].sort_values("row", kind="stable")
     cells["term"] = cells["v"].map(_num).where(cells["v"].fillna(0) != 0, "")
