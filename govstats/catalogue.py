@@ -7,10 +7,12 @@ in the same columns. Adding an era or a variant adds rows, never code.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import csv
 import difflib
 import functools
+import itertools
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -160,6 +162,11 @@ class Matcher:
                 section_keys.add(_stripped_key(parent.label_parts[0]))
             self.scope[ind.order] = section_keys
         self.single_part = {k: v for k, v in self.stripped.items() if "::" not in k}
+        # for loose matches: the single-part keys in alphabetical order (a prefix is a range) and by
+        # length (a fuzzy match is near the label's length), each with its place in single_part
+        keys = list(self.single_part)
+        self._alphabetical = sorted((k, i) for i, k in enumerate(keys))
+        self._by_length = sorted((len(k), i, k) for i, k in enumerate(keys))
         self.context: list[str] = []
         self.last_order = -1
         self._loose: dict[str, tuple | None] = {}
@@ -211,12 +218,21 @@ class Matcher:
         return self._loose[stripped]
 
     def _loose_lookup(self, stripped: str):
-        prefixed = [ind for key, inds in self.single_part.items() if key.startswith(stripped) for ind in inds]
+        """A label cut off in print (the only catalogue labels it starts), else the most similar
+        label (difflib ratio >= 0.88). Only keys the bisections find are compared, in single_part
+        order as a scan of all of them would."""
+        start = bisect.bisect_left(self._alphabetical, (stripped,))
+        starting = itertools.takewhile(lambda ki: ki[0].startswith(stripped), self._alphabetical[start:])
+        prefixed = [ind for _, key in sorted((i, k) for k, i in starting) for ind in self.single_part[key]]
         if prefixed and len({i.key for i in prefixed}) == 1:
             return prefixed, "prefix"  # a label cut off in print: `4. 无正当理由大量反`
         best, best_ratio = None, 0.0
         sm = difflib.SequenceMatcher(None, "", stripped)  # the label's analysis is made once
-        for key, inds in self.single_part.items():
+        # 2·min(len) >= 0.88·(sum of lengths) holds only for lengths within 0.78…1.28 × the label's
+        near = self._by_length[bisect.bisect_left(self._by_length, (int(0.78 * len(stripped)),)):
+                               bisect.bisect_right(self._by_length, (int(1.28 * len(stripped)) + 1,))]
+        for _, _, key in sorted(near, key=lambda item: item[1]):
+            inds = self.single_part[key]
             if 2 * min(len(key), len(stripped)) < 0.88 * (len(key) + len(stripped)):
                 continue  # the lengths alone rule it out
             sm.set_seq1(key)
