@@ -19,8 +19,15 @@ _OPEN_PAREN_TAIL = re.compile(r"\([^()]*$")  # a parenthetical truncated in prin
 _QUOTES = str.maketrans("", "", "“”\"‘’'《》〈〉<>「」")
 
 
+# Full-width ASCII forms and the ideographic space, taken to their NFKC forms by a table first:
+# lines of Chinese text are full of them (，：（）), and a line left without any passes NFKC's
+# quick check instead of being decomposed and composed again. Each maps to one character that
+# has no decomposition, so the result is NFKC's own.
+_WIDE = {c: unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
+
+
 def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    return unicodedata.normalize("NFKC", text.translate(_WIDE))
 
 
 def unspaced(text: str) -> str:

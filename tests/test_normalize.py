@@ -1,10 +1,11 @@
 """Cell values and label keys, on the tricky strings real reports print."""
 
+import unicodedata
 from decimal import Decimal
 
 import pytest
 
-from govstats.normalize import header_key, label_key, parse_value, strip_parentheticals, to_catalogue_unit
+from govstats.normalize import header_key, label_key, nfkc, parse_value, squeeze, strip_parentheticals, to_catalogue_unit
 
 
 @pytest.mark.parametrize(
@@ -72,3 +73,14 @@ def test_strip_parentheticals_handles_labels_truncated_in_print():
 def test_header_key_keeps_row_enumerators_apart_from_column_headers():
     assert header_key("总 计") == "总计"
     assert header_key("(七) 总计") != "总计"  # a data row label, not the 总计 column
+
+
+def test_nfkc_is_unicodes_own_nfkc_however_it_gets_there():
+    # nfkc maps full-width forms by a table before normalising: the result must be NFKC's own,
+    # also where a combining mark follows a full-width letter (Ａ + U+0301 composes to Á)
+    wide = [chr(c) for c in [*range(0xFF01, 0xFF5F), 0x3000]]
+    marks = [chr(c) for c in range(0x300, 0x370)] + ["\u3099", "\u309a"]
+    samples = [w + m for w in wide for m in marks] + ["（一）主动公开政府信息情况：共计１２３条，㎡½ｶﾞ", "\u212b\u0301", ""]
+    for text in samples:
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), ascii(text)
+    assert squeeze("（ 一 ）　主动公开\t政府信息") == "(一)主动公开政府信息"
