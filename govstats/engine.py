@@ -30,6 +30,17 @@ class Task:
     out: str = ""  # the store folder, when the task writes its own rows (this machine's processes); else they come back
 
 
+def chunk_sizes(n: int, workers: int) -> list[int]:
+    """How many of n files each task reads: at most CHUNK, as even as can be, and as many tasks as
+    a multiple of the workers when there are several, so that the workers finish together (five
+    full chunks on two workers would leave one idle while the other reads the fifth)."""
+    count = -(-n // CHUNK)
+    if count > 1:
+        count = -(-count // workers) * workers
+    base, extra = divmod(n, count) if count else (0, 0)
+    return [base + 1] * extra + [base] * (count - extra)
+
+
 def run_task(task: Task) -> dict:
     """Read the task's files and return its tables (schema.TABLES, as store.to_parts makes them),
     every row tagged with the part; a task given the store folder writes all but the reports

@@ -17,7 +17,7 @@ from .catalogue import load_catalogue
 from .checks import RANK, run_checks
 from .corrections import apply_corrections, load_corrections
 from .narrative import narrative_keys
-from .engine import CHUNK, Task, lean_memory, run
+from .engine import Task, chunk_sizes, default_jobs, lean_memory, run
 from .errors import ReportError
 from .pipeline import MANIFEST_NAME, ReportResult, input_files, read_bytes
 
@@ -72,9 +72,10 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     by_file: dict[str, list[dict]] = {}
     for entry in entries:
         by_file.setdefault(entry["file"], []).append(entry)
-    tasks = []
-    for start in range(0, len(todo), CHUNK):
-        chunk = [(str(files[i]), names[i]) for i in todo[start:start + CHUNK]]
+    tasks, start = [], 0
+    for size in chunk_sizes(len(todo), jobs or default_jobs()):
+        chunk = [(str(files[i]), names[i]) for i in todo[start:start + size]]
+        start += size
         fixes = tuple(e for _, name in chunk for e in by_file.get(name, []))
         # processes on this machine write their chunk's rows themselves; Dask workers may not see `out`
         tasks.append(Task(state.new_part(), tuple(chunk), fixes, str(corrections or ""), out=str(out) if engine == "local" else ""))

@@ -9,7 +9,7 @@ from conftest import RAW
 
 import govstats.pipeline
 import govstats.report
-from govstats.engine import CHUNK
+from govstats.engine import CHUNK, chunk_sizes
 from govstats.export import build, load
 from govstats.schema import TABLES
 
@@ -45,6 +45,17 @@ def folder(tmp_path_factory):
 @pytest.fixture(scope="module")
 def one_process(folder, tmp_path_factory):
     return build(folder, tmp_path_factory.mktemp("one"), progress=False, jobs=1)
+
+
+@pytest.mark.parametrize("n, workers", [(0, 2), (1, 2), (CHUNK, 2), (CHUNK + 1, 2), (5 * CHUNK, 2), (5 * CHUNK, 1), (7 * CHUNK + 3, 3)])
+def test_chunks_are_even_and_keep_every_worker_busy_to_the_end(n, workers):
+    sizes = chunk_sizes(n, workers)
+    assert sum(sizes) == n and all(0 < s <= CHUNK for s in sizes)
+    assert max(sizes, default=0) - min(sizes, default=0) <= 1
+    if n <= CHUNK:  # a small rebuild is one task, read in the build's own process
+        assert len(sizes) == (n > 0)
+    else:  # no worker left idle while another reads a last chunk
+        assert len(sizes) % workers == 0
 
 
 def test_two_processes_give_the_same_tables_as_one(folder, one_process, tmp_path):
