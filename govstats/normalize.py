@@ -22,8 +22,10 @@ _QUOTES = str.maketrans("", "", "“”\"‘’'《》〈〉<>「」")
 # Full-width ASCII forms and the ideographic space, taken to their NFKC forms by a table first:
 # lines of Chinese text are full of them (，：（）), and a line left without any passes NFKC's
 # quick check instead of being decomposed and composed again. Each maps to one character that
-# has no decomposition, so the result is NFKC's own.
-_WIDE = {c: unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
+# has no decomposition, so the result is NFKC's own. The table is a string indexed by code point
+# (every other character maps to itself; those past its end are left as they are): str.translate
+# reads it several times faster than a dict.
+_WIDE = "".join(unicodedata.normalize("NFKC", chr(c)) if 0xFF01 <= c <= 0xFF5E or c == 0x3000 else chr(c) for c in range(0xFF5F))
 
 
 def nfkc(text: str) -> str:
