@@ -26,6 +26,7 @@ import bisect
 import csv
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,7 +36,7 @@ import cn2an
 
 from .catalogue import Catalogue
 from .model import Document, Paragraph, Table
-from .normalize import decimal_to_float, nfkc
+from .normalize import FULL_WIDTH, decimal_to_float, nfkc
 
 # A number with a counting or money unit. Chinese numerals are not read inside words (`第一`,
 # `进一步`, `一次性`) or slogans (`一户一档`). The lookahead names every character a mention can
@@ -129,7 +130,10 @@ class Text:
     to_printed: Sequence[int] = ()
 
     def __post_init__(self) -> None:
-        self.norm = self.printed.translate(_NFKC_CHARS)
+        wide_mapped = self.printed.translate(FULL_WIDTH)
+        # NFKC-normal as a whole means every character is its own NFKC form: the per-character map
+        # would give the same text (full-width forms map to one character each)
+        self.norm = wide_mapped if unicodedata.is_normalized("NFKC", wide_mapped) else self.printed.translate(_NFKC_CHARS)
         if len(self.norm) == len(self.printed):  # every character gave one: offsets are the printed ones
             self.to_printed = range(len(self.printed) + 1)
         else:

@@ -25,11 +25,11 @@ _QUOTES = str.maketrans("", "", "“”\"‘’'《》〈〉<>「」")
 # has no decomposition, so the result is NFKC's own. The table is a string indexed by code point
 # (every other character maps to itself; those past its end are left as they are): str.translate
 # reads it several times faster than a dict.
-_WIDE = "".join(unicodedata.normalize("NFKC", chr(c)) if 0xFF01 <= c <= 0xFF5E or c == 0x3000 else chr(c) for c in range(0xFF5F))
+FULL_WIDTH = "".join(unicodedata.normalize("NFKC", chr(c)) if 0xFF01 <= c <= 0xFF5E or c == 0x3000 else chr(c) for c in range(0xFF5F))
 
 
 def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text.translate(_WIDE))
+    return unicodedata.normalize("NFKC", text.translate(FULL_WIDTH))
 
 
 def unspaced(text: str) -> str:
