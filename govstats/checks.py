@@ -258,11 +258,10 @@ def _units(indexes: list[_Index], rule, template: dict[str, str]) -> list["_Unit
                 if where[0] in files:
                     slots.setdefault(where, {})[name] = r
     units = []
-    for where in sorted(slots):
-        u = _Unit(where, unit, slots[where], lhs, rhs)
-        cond = conds[template[u.file]]
-        if not ((cond == "all" and (u.n_l < len(lhs) or u.n_r < len(rhs))) or (cond == "lhs" and u.n_l == 0)):
-            units.append(u)
+    for where, got in sorted(slots.items()):
+        cond = conds[template[where[0]]]
+        if not ((cond == "all" and not all(t in got for t in lhs + rhs)) or (cond == "lhs" and not any(t in got for t in lhs))):
+            units.append(_Unit(where, unit, got, lhs, rhs))
     return units
 
 
