@@ -86,10 +86,10 @@ class State:
 
     def split(self, names: list[str], shas: list[str]) -> tuple[pd.DataFrame, list[int]]:
         """(index rows of the files unchanged since the last build, positions of the files to read)."""
-        known = dict(zip(self.index["file"], self.index["sha256"]))
+        files, before = self.index["file"].tolist(), self.index["sha256"].tolist()  # lists: Arrow strings one by one are slow
+        known, now = dict(zip(files, before)), dict(zip(names, shas))
         todo = [i for i, (n, s) in enumerate(zip(names, shas)) if known.get(n) != s]
-        unchanged = {n for n, s in zip(names, shas) if known.get(n) == s}
-        return self.index[self.index["file"].isin(unchanged)], todo
+        return self.index[[now.get(f) == s for f, s in zip(files, before)]], todo
 
     def new_part(self) -> str:
         self.parts += 1

@@ -92,3 +92,10 @@ def test_area_codes_are_read_as_jionlp_reads_them(phone):
 
     place = recognise._jionlp().phone_location(phone)
     assert recognise._area_code_place(phone) == (place["province"] or "") + (place["city"] or "")
+
+
+def test_gazetteer_is_jionlps_own():
+    """The gazetteer read in blocks (for speed) is the dict jionlp's own loader returns, to the village."""
+    from govstats import recognise
+
+    assert recognise._divisions() == recognise._jionlp().china_location_loader(detail=True)
