@@ -99,3 +99,18 @@ def test_gazetteer_is_jionlps_own():
     from govstats import recognise
 
     assert recognise._divisions() == recognise._jionlp().china_location_loader(detail=True)
+
+
+def test_place_readings_from_several_threads_are_the_serial_ones():
+    """A Dask worker may run tasks in threads: the place parser swaps its candidate list while it
+    reads, so readings are made one at a time (without that, most of these came out wrong)."""
+    import concurrent.futures
+
+    from govstats import recognise
+
+    places = ["北京市朝阳区民政局", "辽宁省朝阳市朝阳县", "银川市兴庆区掌政镇人民政府", "广州市海珠区南华西街道办事处",
+              "吉林省延边朝鲜族自治州延吉市", "襄樊市民政局", "湖南省长沙市", "秦皇岛市经济技术开发区管委会"]
+    texts = [f"{place}{i}" for i in range(40) for place in places]  # distinct texts: none read from the memo
+    serial = [recognise._location_parser()(t, town_village=True) for t in texts]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(recognise._parse_location.__wrapped__, texts)) == serial
