@@ -14,6 +14,7 @@ import ctypes
 import gc
 import itertools
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,18 +79,30 @@ def fewer_collections():
     each collection would otherwise walk every object of the process (modules, gazetteer, memos)
     again: a tenth of the time or more. What lives when the chunk starts is left out of collections
     (gc.freeze); the chunk's own cyclic garbage is collected once at its end. A freeze of the
-    caller's own (govstats run inside a program that froze its objects) is left as it was."""
-    threshold, ours = gc.get_threshold(), gc.get_freeze_count() == 0
-    if ours:
-        gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    caller's own (govstats run inside a program that froze its objects) is left as it was. Chunks
+    read at once in threads of one process (a Dask worker's) share the setting: the first to start
+    makes it, the last to end restores what was there before."""
+    with _collector["lock"]:
+        if _collector["chunks"] == 0:
+            _collector["before"] = gc.get_threshold(), gc.get_freeze_count() == 0
+            if _collector["before"][1]:
+                gc.freeze()
+            gc.set_threshold(50_000, 20, 100)
+        _collector["chunks"] += 1
     try:
         yield
     finally:
-        gc.collect()
-        gc.set_threshold(*threshold)
-        if ours:
-            gc.unfreeze()
+        with _collector["lock"]:
+            _collector["chunks"] -= 1
+            if _collector["chunks"] == 0:
+                threshold, ours = _collector["before"]
+                gc.collect()
+                gc.set_threshold(*threshold)
+                if ours:
+                    gc.unfreeze()
+
+
+_collector = {"lock": threading.Lock(), "chunks": 0, "before": None}
 
 
 def lean_memory() -> None:

@@ -68,6 +68,18 @@ def test_dask_local_cluster_gives_the_same_tables(folder, one_process, tmp_path)
     assert_same(build(folder, tmp_path, progress=False, engine="dask", jobs=2), one_process)
 
 
+def test_a_dask_worker_running_tasks_in_threads_gives_the_same_tables(folder, one_process, tmp_path):
+    """A cluster started elsewhere may run several tasks at once in one worker's threads (here,
+    this process's): the same tables, and the cycle collector left as it was found."""
+    import gc
+
+    distributed = pytest.importorskip("dask.distributed")
+    before = gc.get_threshold(), gc.get_freeze_count()
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        assert_same(build(folder, tmp_path, progress=False, engine="dask", scheduler=cluster.scheduler_address), one_process)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
 def test_an_unchanged_file_is_never_read_twice(tmp_path, monkeypatch):
     folder = corpus(tmp_path, copies=2)
     out = tmp_path / "out"
