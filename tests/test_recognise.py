@@ -66,6 +66,20 @@ def test_agency_kinds_and_dates():
     assert agency_kind("兴庆区掌政镇人民政府") == "town_government"
     assert agency_kind("某某县人民政府办公室") == "government_general_office"
     assert agency_kind("某某区卫生健康委员会") == "health_commission"
+    assert agency_kind("某某局") == "other_bureau" and agency_kind("某某中心") == "other_agency"
+
+
+@pytest.mark.parametrize("agency, kind", [
+    ("某某县卫生和计划生育局", "health_commission"), ("某某市卫生计生委", "health_commission"), ("某某县卫生局", "health_commission"),
+    ("某某县国土资源局", "natural_resources_bureau"), ("某某区环境保护局", "ecology_environment_bureau"),
+    ("某某县安全生产监督管理局", "emergency_management_bureau"), ("某某县食品药品监督管理局", "market_regulation_bureau"),
+    ("某某县农业局", "agriculture_rural_affairs_bureau"), ("某某县农业农村局", "agriculture_rural_affairs_bureau"),
+    ("某某县文化体育和旅游局", "culture_tourism_bureau"), ("某某县文化广电新闻出版局", "culture_tourism_bureau"),
+])
+def test_agency_kinds_of_the_names_before_the_2018_reform(agency, kind):
+    """Reports of 2014–2018 are signed with the bureaus' names of their time: the kind is that of
+    the bureau that took over the work, so a kind can be followed across the years."""
+    assert agency_kind(agency) == kind
     assert parse_date("2018 年 3 月 26 日") == "2018-03-26"
     assert parse_date("二〇一八年三月二十六日") == "2018-03-26"
     assert parse_date("2018年13月1日") == ""
