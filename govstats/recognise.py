@@ -295,15 +295,23 @@ def _region(rec: Recognition, doc: Document) -> None:
     found = _parse_location(rec.agency)
     evidence = f"agency name {rec.agency}"
     county = found.get("county")
-    if county and len(counties.get(county, [])) > 1:
-        phone = _area_phone(doc)
-        if phone:
-            hint = _area_code_place(phone)
-            if hint:
-                found = _parse_location(hint + rec.agency)
-                evidence += f"; {county} is ambiguous, resolved by the phone area code of {phone} ({hint})"
+    places = counties.get(county, []) if county else []
+    if len(places) > 1:  # a county name several counties share (朝阳区, 长安区, 铁西区…)
+        rest = rec.agency.replace(county, "")
+        named = [p for p in places if any(name in rest for name in _names(tree, *p))]
+        phone = _area_phone(doc) if len(named) != 1 else ""
+        dialled = [p for p in (named or places) if _dialled(p, _area_code_places(phone))] if phone else []
+        if len(named) == 1 or len(dialled) == 1:
+            province, city = named[0] if len(named) == 1 else dialled[0]
+            if (found.get("province"), found.get("city")) != (province, city):
+                found = _parse_location(province + city + rec.agency)
+            if len(named) != 1:
+                evidence += f"; {county} is ambiguous, resolved by the phone area code of {phone} ({province}{city if city != province else ''})"
         else:
-            rec.warnings.append(("region_ambiguous", f"{county} names {len(counties[county])} counties and no phone number is printed; took jionlp's first reading"))
+            why = ("no phone number is printed" if not phone
+                   else f"the area code of {phone} fits {'several' if dialled else 'none'} of them")
+            took = f"took jionlp's reading ({found['province']}{found.get('city') or ''})" if found.get("province") else "region left blank"
+            rec.warnings.append(("region_ambiguous", f"{county} names {len(places)} counties ({', '.join(c for _, c in places)}) and {why}; {took}"))
     if not found.get("province"):
         rec.warnings.append(("region_unknown", f"no province, city or county recognised in {rec.agency!r}"))
         return
@@ -331,23 +339,40 @@ def _region(rec: Recognition, doc: Document) -> None:
 
 
 @functools.cache
-def _area_codes() -> dict[str, str]:
-    """Landline area code → `省 市`, from jionlp's phone dictionary. (jionlp's own phone parser
-    first expands every mobile-number range of that file into a trie: 2 s a process.)"""
+def _area_codes() -> dict[str, list[tuple[str, str]]]:
+    """Landline area code → the places that dial it, (`省`, `市`) short names, from jionlp's phone
+    dictionary: 029 is 西安's and 咸阳's, 0898 all of Hainan's. (jionlp's own phone parser keeps
+    the last place of a code only, and first expands every mobile-number range of that file into
+    a trie: 2 s a process.)"""
     path = Path(_jionlp().__file__).parent / "dictionary" / "phone_location.txt"
+    codes: dict[str, list[tuple[str, str]]] = {}
     with path.open(encoding="utf-8") as f:
-        return {code: place for place, code, _zip in (line.strip().split("\t") for line in f if line.strip() and not line.startswith("\t"))}
+        for place, code, _zip in (line.strip().split("\t") for line in f if line.strip() and not line.startswith("\t")):
+            province, city = place.split(" ")
+            codes.setdefault(code, []).append((province, city))
+    return codes
 
 
-def _area_code_place(phone: str) -> str:
-    """Province and city of a landline number's area code, as jionlp.phone_location reads it;
-    '' when the number is not a landline or the code is unknown."""
+def _area_code_places(phone: str) -> list[tuple[str, str]]:
+    """The places a landline number's area code is dialled in, read as jionlp.phone_location reads
+    the code; none when the number is not a landline or the code is unknown."""
     patterns = _jionlp().rule.rule_pattern
     code = re.search(patterns.LANDLINE_PHONE_AREA_CODE_PATTERN, phone)
     if not re.search(patterns.LANDLINE_PHONE_CHECK_PATTERN, phone) or code is None:
-        return ""
-    province, city = _area_codes().get(code.group(1), " ").split(" ")
-    return province + city if province else ""
+        return []
+    return _area_codes().get(code.group(1), [])
+
+
+def _names(tree: dict, province: str, city: str) -> set[str]:
+    """A province's and a city's full names and aliases (北京市, 北京; 陕西省, 陕西, 西安市, 西安)."""
+    node = tree[province]
+    return {province, node["_alias"], city, *node[city]["_alias"]} - {""}
+
+
+def _dialled(place: tuple[str, str], dialled: list[tuple[str, str]]) -> bool:
+    """Whether a (province, city) of the gazetteer is one of the area code's places (short names)."""
+    province, city = place
+    return any(province.startswith(p) and city.startswith(c) for p, c in dialled)
 
 
 def _area_phone(doc: Document) -> str:

@@ -27,6 +27,30 @@ def test_ambiguous_county_name_is_resolved_by_the_phone_area_code():
     assert "0431" in rec.evidence["region"]
 
 
+@pytest.mark.parametrize("agency, phone, region", [
+    ("长安区民政局", "029-86543210", ("陕西省", "西安市", "长安区", "610116")),  # 029 is also 咸阳's
+    ("长安区民政局", "0311-86543210", ("河北省", "石家庄市", "长安区", "130102")),
+    ("龙华区民政局", "0898-66123456", ("海南省", "海口市", "龙华区", "460106")),  # 0898 is all of Hainan's
+    ("龙华区民政局", "0755-26123456", ("广东省", "深圳市", "龙华区", "440309")),
+    ("城中区民政局", "0772-2123456", ("广西壮族自治区", "柳州市", "城中区", "450202")),  # 0772 is also 来宾's
+    ("铁西区民政局", "024-23456789", ("辽宁省", "沈阳市", "铁西区", "210106")),  # 024 is also 抚顺's, 本溪's, 铁岭's
+])
+def test_a_shared_area_code_resolves_an_ambiguous_county_among_its_places(agency, phone, region):
+    rec = recognise_text(f"{agency}2021年政府信息公开工作年度报告\n\n如有疑问请联系（电话：{phone}）。\n")
+    assert (rec.province, rec.city, rec.county, rec.adcode) == region and phone in rec.evidence["region"] and not rec.warnings
+
+
+def test_an_ambiguous_county_named_with_its_city_needs_no_phone():
+    rec = recognise_text("北京市朝阳区民政局2021年政府信息公开工作年度报告\n\n正文。\n")
+    assert (rec.city, rec.adcode, rec.warnings) == ("北京市", "110105", [])
+    assert "phone" not in rec.evidence["region"]
+
+
+def test_an_area_code_of_none_of_the_counties_warns():
+    rec = recognise_text("朝阳区民政局2021年政府信息公开工作年度报告\n\n如有疑问请联系（电话：029-86543210）。\n")
+    assert any(code == "region_ambiguous" and "029" in message for code, message in rec.warnings)
+
+
 def test_ambiguous_county_without_phone_warns():
     rec = recognise_text("朝阳区民政局2021年政府信息公开工作年度报告\n\n正文。\n")
     assert any(code == "region_ambiguous" for code, _ in rec.warnings)
@@ -101,11 +125,13 @@ def test_indexed_place_parser_reads_places_as_jionlp_does(text):
 
 @pytest.mark.parametrize("phone", ["029-86543210", "0851-8765432", "024 23456789", "(0531)87654321", "（010）12345678",
                                    "0999-1234567", "010-1234567", "0755—12345678", "0371 6543210"])
-def test_area_codes_are_read_as_jionlp_reads_them(phone):
+def test_the_places_of_an_area_code_include_jionlps_reading(phone):
+    """jionlp keeps one place a code; govstats keeps every place that dials it (029: 西安 and 咸阳)."""
     from govstats import recognise
 
     place = recognise._jionlp().phone_location(phone)
-    assert recognise._area_code_place(phone) == (place["province"] or "") + (place["city"] or "")
+    ours = recognise._area_code_places(phone)
+    assert (place["province"], place["city"]) in ours if place["province"] else ours == []
 
 
 def test_gazetteer_is_jionlps_own():
