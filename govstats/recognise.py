@@ -281,18 +281,34 @@ _PARSER_LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=1 << 12)
-def _parse_location(text: str) -> dict:
-    """jionlp's reading of a place name (memoised: the same agencies report every year). One
-    reading at a time: the parser swaps its candidate list while it reads (threaded workers)."""
+def _parse_location(text: str, as_printed: bool = True) -> dict:
+    """jionlp's reading of a place name, with the names as printed or (not `as_printed`) those
+    of today (memoised: the same agencies report every year). One reading at a time: the parser
+    swaps its candidate list while it reads (threaded workers)."""
     with _PARSER_LOCK:
-        return _location_parser()(text, town_village=True)
+        return _location_parser()(text, town_village=True, change2new=not as_printed)
+
+
+def _reading(tree: dict, text: str) -> dict:
+    """The places a text names, as printed: a report of 湾里区 (merged into 新建区 in 2019) or of
+    无为县 (无为市 since) keeps its county and that county's code, which the gazetteer holds. A
+    printed name the gazetteer does not hold (襄樊市, 襄阳市 since 2010) is read with today's."""
+    found = _parse_location(text)
+    node = tree
+    for level in ("province", "city", "county"):
+        if found.get(level) is None:
+            break
+        if found[level] not in node:
+            return _parse_location(text, as_printed=False)
+        node = node[found[level]]
+    return found
 
 
 def _region(rec: Recognition, doc: Document) -> None:
     if not rec.agency:
         return
     tree, counties = _gazetteer()
-    found = _parse_location(rec.agency)
+    found = _reading(tree, rec.agency)
     evidence = f"agency name {rec.agency}"
     county = found.get("county")
     places = counties.get(county, []) if county else []
@@ -304,7 +320,7 @@ def _region(rec: Recognition, doc: Document) -> None:
         if len(named) == 1 or len(dialled) == 1:
             province, city = named[0] if len(named) == 1 else dialled[0]
             if (found.get("province"), found.get("city")) != (province, city):
-                found = _parse_location(province + city + rec.agency)
+                found = _reading(tree, province + city + rec.agency)
             if len(named) != 1:
                 evidence += f"; {county} is ambiguous, resolved by the phone area code of {phone} ({province}{city if city != province else ''})"
         else:
