@@ -316,7 +316,8 @@ def _region(rec: Recognition, doc: Document) -> None:
         rest = rec.agency.replace(county, "")
         named = [p for p in places if any(name in rest for name in _names(tree, *p))]
         phone = _area_phone(doc) if len(named) != 1 else ""
-        dialled = [p for p in (named or places) if _dialled(p, _area_code_places(phone))] if phone else []
+        codes = _area_code_places(phone) if phone else []
+        dialled = [p for p in (named or places) if _dialled(p, codes)]
         if len(named) == 1 or len(dialled) == 1:
             province, city = named[0] if len(named) == 1 else dialled[0]
             if (found.get("province"), found.get("city")) != (province, city):
