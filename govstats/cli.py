@@ -38,13 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     from .corrections import CorrectionsFileError
     from .export import build as run_build
     from .export import load
+    from .store import StoreBusyError
 
     if args.command == "build":
         corrections = args.corrections or (DEFAULT_CORRECTIONS if Path(DEFAULT_CORRECTIONS).exists() else None)
         try:
             run_build(args.folder, args.out, progress=not args.quiet, corrections=corrections, jobs=args.jobs, engine=args.engine,
                       scheduler=args.scheduler, full=args.full, csv_copies=not args.no_csv, load_result=False)
-        except CorrectionsFileError as exc:
+        except (CorrectionsFileError, StoreBusyError) as exc:
             print(f"ERROR {exc}", file=sys.stderr)
             return 2
         text, errors = report.build_summary(args.out)  # counts, not every fact: any size of build

@@ -93,6 +93,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     if csv_copies:
         store.write_csv(out)
     (out / "data_dictionary.md").write_text(data_dictionary(), encoding="utf-8")
+    state.release()
     return load(out) if load_result else None
 
 

@@ -5,6 +5,7 @@ report year, written chunk by chunk as the build goes.
     out/facts/report_year=2017/<part>-0.parquet   (likewise unmapped, errors, checks, best)
     out/build_errors.parquet                 problems of the folder, not of one file (manifest, corrections)
     out/_build.json                          what built the store: govstats version and code, corrections
+    out/.lock                                held by the build writing the store: one at a time
 
 A file's rows live in the part named in its index row. An incremental build reads only new and
 changed files into new parts and rewrites the index; rows of a changed file left in an old part
@@ -67,11 +68,14 @@ class State:
     fingerprint: str
     number: int
     index: pd.DataFrame  # the previous build's reports, when still valid
+    lock: object = None  # the open lock file: one build at a time writes a store
     new_reports: list[pd.DataFrame] = field(default_factory=list)
     parts: int = 0
 
     @classmethod
     def open(cls, out: Path, fingerprint: str, full: bool = False) -> "State":
+        out.mkdir(parents=True, exist_ok=True)
+        lock = _lock(out)
         meta_path = out / "_build.json"
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
         index = frame("reports", []).assign(part=pd.Series(dtype="string"))
@@ -81,8 +85,7 @@ class State:
             for name in PARTED:
                 shutil.rmtree(out / name, ignore_errors=True)
                 (out / f"{name}.parquet").unlink(missing_ok=True)  # the one-file-a-table layout of older versions
-        out.mkdir(parents=True, exist_ok=True)
-        return cls(out, fingerprint, int(meta.get("build", 0)) + 1, index)
+        return cls(out, fingerprint, int(meta.get("build", 0)) + 1, index, lock)
 
     def split(self, names: list[str], shas: list[str]) -> tuple[pd.DataFrame, list[int]]:
         """(index rows of the files unchanged since the last build, positions of the files to read)."""
@@ -114,6 +117,33 @@ class State:
                 if _part_of(path) not in live:
                     path.unlink()
         (self.out / "_build.json").write_text(json.dumps({"govstats": __version__, "fingerprint": self.fingerprint, "build": self.number}) + "\n")
+
+    def release(self) -> None:
+        """Let another build write the store (once this one has written everything)."""
+        if self.lock is not None:
+            self.lock.close()  # closing the file releases the lock
+            self.lock = None
+
+
+class StoreBusyError(RuntimeError):
+    """Another build is writing the same output folder."""
+
+
+def _lock(out: Path):
+    """An exclusive lock on the store, held until the build is written (or its process ends): two
+    builds writing one store at once would name their parts alike and overwrite each other's
+    rows. None where the system has no flock (the lock is then the user's care)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    f = open(out / ".lock", "a")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.close()
+        raise StoreBusyError(f"another govstats build is writing {out}: wait for it to finish, or build into another folder") from None
+    return f
 
 
 def write_parts(out: Path, tables: dict) -> None:

@@ -155,3 +155,21 @@ def test_a_chunk_leaves_the_cycle_collector_as_it_found_it():
         assert gc.get_freeze_count() > 0  # not unfrozen (a frozen object freed meanwhile lowers the count)
     finally:
         gc.unfreeze()
+
+
+def test_a_store_is_written_by_one_build_at_a_time(tmp_path, capsys):
+    """Two builds into one folder would name their parts alike and overwrite each other's rows:
+    the second is refused with a clear error, and the folder is free again once a build is done."""
+    from govstats import cli
+    from govstats.store import State, StoreBusyError, fingerprint
+
+    folder = corpus(tmp_path, copies=1)
+    out = tmp_path / "out"
+    first = State.open(out, fingerprint([]))
+    with pytest.raises(StoreBusyError, match="another govstats build is writing"):
+        State.open(out, fingerprint([]))
+    assert cli.main(["build", str(folder), "--out", str(out), "--quiet", "--no-csv"]) == 2
+    assert "another govstats build is writing" in capsys.readouterr().err
+    first.release()
+    assert cli.main(["build", str(folder), "--out", str(out), "--quiet", "--no-csv"]) == 0
+    State.open(out, fingerprint([])).release()  # the build let go of it
