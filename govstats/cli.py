@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     from .corrections import CorrectionsFileError
     from .export import build as run_build
     from .export import load
-    from .store import StoreBusyError
+    from .store import StoreBusyError, StoreIncompleteError
 
     if args.command == "build":
         corrections = args.corrections or (DEFAULT_CORRECTIONS if Path(DEFAULT_CORRECTIONS).exists() else None)
@@ -55,7 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         for message in stale["message"]:
             print(f"ERROR {message}", file=sys.stderr)
         return 1 if len(stale) else 0
-    dataset = load(args.data)
+    try:
+        dataset = load(args.data)
+    except StoreIncompleteError as exc:
+        print(f"ERROR {exc}", file=sys.stderr)
+        return 2
     if args.command == "figures":
         from .figures import write_figures
 

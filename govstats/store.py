@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from . import __version__, schema
 from .schema import frame
@@ -186,17 +187,22 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: run `govstats build` first")
     columns = columns or {}
-    index = pd.read_parquet(path, columns=None if "reports" not in columns else sorted({"file", "part", "report_year", *columns["reports"]}))
+    present = set(pq.read_schema(path).names)
+    counts = [c for cs in COUNTED.values() for c in cs if c in present]  # to check the tables against (older stores lack some)
+    shown = None if "reports" not in columns else {"file", "report_year", *columns["reports"]}
+    index = pd.read_parquet(path, columns=None if shown is None else sorted({"part", *counts, *shown}))
     if "part" not in index.columns:
         raise FileNotFoundError(f"{out} was written by an older govstats (one file a table): run `govstats build` again")
     if years is not None:
         known = [y for y in years if y is not None]
         index = index[index["report_year"].isin(known) | (index["report_year"].isna() if None in years else False)]
-    result = {"reports": _typed("reports", index.drop(columns="part"))}
+    result = {"reports": _typed("reports", index[[c for c in index.columns if c != "part" and (shown is None or c in shown)]])}
     live = index[["file", "part"]]
     for name in PARTED:
         wanted = columns.get(name, schema.columns(name))
         if (tables is not None and name not in tables) or not any((out / name).rglob("*.parquet")):
+            if tables is None or name in tables:
+                _check_complete(out, name, 0, index)
             result[name] = _typed(name, frame(name, [])[wanted])
             continue
         dataset = ds.dataset(out / name, format="parquet", partitioning=YEAR)
@@ -206,6 +212,7 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
             condition &= (by_year | ds.field("report_year").is_null()) if None in years else by_year
         df = dataset.to_table(columns=sorted({"file", "part", *wanted}), filter=condition).to_pandas()
         df = df.merge(live, on=["file", "part"])  # rows of a file that changed since are left behind
+        _check_complete(out, name, len(df), index)
         result[name] = _typed(name, df[wanted])
     if (tables is None or "errors" in tables) and (out / "build_errors.parquet").exists():
         extra = pd.read_parquet(out / "build_errors.parquet")
@@ -213,6 +220,22 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
             extra = extra[extra["file"].isin(index["file"])]
         result["errors"] = pd.concat([result["errors"], _typed("errors", extra[result["errors"].columns])], ignore_index=True)
     return Dataset(**result)
+
+
+class StoreIncompleteError(RuntimeError):
+    """A store's tables hold fewer or more rows than its index counts."""
+
+
+COUNTED = {"facts": ["n_facts"], "unmapped": ["n_unmapped"], "checks": [f"n_checks_{s}" for s in ("fail", "warn", "pass", "not_assessable")]}
+
+
+def _check_complete(out: Path, name: str, rows: int, index: pd.DataFrame) -> None:
+    """Every row the index counts for the reports loaded is there: a part file deleted or
+    overwritten behind the build's back fails loudly instead of leaving figures out."""
+    counted = [c for c in COUNTED.get(name, []) if c in index.columns]
+    if counted and (expected := int(index[counted].sum().sum())) != rows:
+        raise StoreIncompleteError(f"{out}: {name} holds {rows} rows of the reports loaded, its index counts {expected}"
+                                   " (a part file missing or overwritten): build again with --full")
 
 
 def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:

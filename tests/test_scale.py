@@ -173,3 +173,19 @@ def test_a_store_is_written_by_one_build_at_a_time(tmp_path, capsys):
     first.release()
     assert cli.main(["build", str(folder), "--out", str(out), "--quiet", "--no-csv"]) == 0
     State.open(out, fingerprint([])).release()  # the build let go of it
+
+
+def test_a_store_missing_a_part_file_fails_to_load(tmp_path, capsys):
+    """Rows lost behind the build's back (a part file deleted, or overwritten by another program)
+    are found by the counts every report row carries: loading fails and says how to mend it."""
+    from govstats import cli
+    from govstats.store import StoreIncompleteError
+
+    out = tmp_path / "out"
+    build(corpus(tmp_path, copies=1), out, progress=False, jobs=1, load_result=False)
+    year = int(load(out, tables=[]).reports["report_year"].dropna().iloc[0])
+    assert len(load(out, years=[year], columns={"facts": ["key"], "reports": ["agency"]}).facts) > 0  # complete: loads
+    next((out / "facts").rglob("*.parquet")).unlink()
+    with pytest.raises(StoreIncompleteError, match="build again with --full"):
+        load(out)
+    assert cli.main(["check", "--data", str(out)]) == 2 and "facts holds" in capsys.readouterr().err
