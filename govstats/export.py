@@ -63,8 +63,10 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     one). `full` reads everything again and rewrites the store.
     """
     folder, out = Path(folder), Path(out)
+    if folder.resolve() == out.resolve():
+        raise OutputFolderError(f"{out} is the input folder: write the build to another folder (one inside it is fine)")
     entries = load_corrections(corrections) if corrections else []
-    files = input_files(folder)
+    files = input_files(folder, out)
     names = [str(p.relative_to(folder)) for p in files]
     shas = [_sha256(p) for p in files]
     state = store.State.open(out, fingerprint=store.fingerprint(entries), full=full)
@@ -95,6 +97,10 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     (out / "data_dictionary.md").write_text(data_dictionary(), encoding="utf-8")
     state.release()
     return load(out) if load_result else None
+
+
+class OutputFolderError(ValueError):
+    """The output folder given is the input folder."""
 
 
 def _sha256(path: Path) -> str:

@@ -128,14 +128,15 @@ def _format_of(path: Path) -> str:
     return FORMATS.get(suffix, "text")
 
 
-def input_files(folder: str | os.PathLike) -> list[Path]:
+def input_files(folder: str | os.PathLike, out: str | os.PathLike | None = None) -> list[Path]:
     """Every regular file below the folder, in a stable order (that of sorted paths), except the
-    manifest and hidden files (`.gitkeep`). Nothing else is skipped: a file that is not a report
-    fails visibly."""
+    manifest, hidden files (`.gitkeep`) and a build's output folder `out` placed inside it (its
+    tables are not reports). Nothing else is skipped: a file that is not a report fails visibly."""
     root = Path(folder)
+    outside = os.path.realpath(out) if out is not None else None
     found = []
     for directory, subfolders, names in os.walk(root):  # like Path.rglob, not into linked folders
-        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        subfolders[:] = [d for d in subfolders if not d.startswith(".") and os.path.realpath(os.path.join(directory, d)) != outside]
         parts = Path(directory).relative_to(root).parts
         found += [(*parts, name) for name in names
                   if not name.startswith(".") and name != MANIFEST_NAME and os.path.isfile(os.path.join(directory, name))]

@@ -189,3 +189,15 @@ def test_a_store_missing_a_part_file_fails_to_load(tmp_path, capsys):
     with pytest.raises(StoreIncompleteError, match="build again with --full"):
         load(out)
     assert cli.main(["check", "--data", str(out)]) == 2 and "facts holds" in capsys.readouterr().err
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_as_reports(tmp_path, capsys):
+    """Its tables (CSV copies, Parquet) are not reports: a second build reads the same five files.
+    The input folder itself cannot be the output folder."""
+    from govstats import cli
+
+    folder = corpus(tmp_path, copies=1)
+    for _ in range(2):
+        assert len(build(folder, folder / "out", progress=False, jobs=1).reports) == 5
+    assert cli.main(["build", str(folder), "--out", str(folder), "--quiet"]) == 2
+    assert "is the input folder" in capsys.readouterr().err
