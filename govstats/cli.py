@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
     build.add_argument("--corrections", default=None, help=f"corrections file (default {DEFAULT_CORRECTIONS} when it exists)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
-    build.add_argument("--jobs", type=int, default=None, help="processes (local engine) or workers (a local Dask cluster); default: all cores")
+    build.add_argument("--jobs", type=_positive, default=None, help="processes (local engine) or workers (a local Dask cluster); default: all cores")
     build.add_argument("--engine", choices=["local", "dask"], default="local", help="where files are read: this machine's processes, or Dask")
     build.add_argument("--scheduler", default=None, help="address of a Dask scheduler (tcp://host:8786); default: a local cluster")
     build.add_argument("--full", action="store_true", help="read every file again, even those unchanged since the last build")
@@ -75,6 +75,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(report.show(dataset, name))
     return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
+    return n
 
 
 if __name__ == "__main__":  # pragma: no cover

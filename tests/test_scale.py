@@ -201,3 +201,12 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_as_reports(tmp_pat
         assert len(build(folder, folder / "out", progress=False, jobs=1).reports) == 5
     assert cli.main(["build", str(folder), "--out", str(folder), "--quiet"]) == 2
     assert "is the input folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("jobs", ["0", "-2", "x"])
+def test_jobs_must_be_a_whole_number_of_one_or_more(jobs, tmp_path, capsys):
+    from govstats import cli
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["build", str(RAW), "--out", str(tmp_path / "out"), "--jobs", jobs])
+    assert exit_.value.code == 2 and "--jobs" in capsys.readouterr().err and not (tmp_path / "out").exists()
