@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     figures.add_argument("--data", default=DEFAULT_OUT, help=f"a build's output folder (default {DEFAULT_OUT})")
     figures.add_argument("--out", default="reports/figures", help="folder for the charts (default reports/figures)")
     args = parser.parse_args(argv)
+    if args.command == "build" and args.scheduler and args.engine != "dask":
+        build.error("--scheduler is the address of a Dask scheduler: give --engine dask too")
 
     from . import report
     from .corrections import CorrectionsFileError

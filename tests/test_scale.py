@@ -203,10 +203,12 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_as_reports(tmp_pat
     assert "is the input folder" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("jobs", ["0", "-2", "x"])
-def test_jobs_must_be_a_whole_number_of_one_or_more(jobs, tmp_path, capsys):
+@pytest.mark.parametrize("options", [["--jobs", "0"], ["--jobs", "-2"], ["--jobs", "x"], ["--scheduler", "tcp://127.0.0.1:8786"]])
+def test_options_that_cannot_be_followed_are_refused(options, tmp_path, capsys):
+    """--jobs is a whole number of one or more; --scheduler goes with --engine dask (neither was
+    ignored silently before)."""
     from govstats import cli
 
     with pytest.raises(SystemExit) as exit_:
-        cli.main(["build", str(RAW), "--out", str(tmp_path / "out"), "--jobs", jobs])
-    assert exit_.value.code == 2 and "--jobs" in capsys.readouterr().err and not (tmp_path / "out").exists()
+        cli.main(["build", str(RAW), "--out", str(tmp_path / "out"), *options])
+    assert exit_.value.code == 2 and options[0] in capsys.readouterr().err and not (tmp_path / "out").exists()
