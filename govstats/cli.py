@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from . import report
     from .corrections import CorrectionsFileError
     from .export import build as run_build
+    from .engine import SchedulerError
     from .export import OutputFolderError, load
     from .store import StoreBusyError, StoreIncompleteError
 
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             run_build(args.folder, args.out, progress=not args.quiet, corrections=corrections, jobs=args.jobs, engine=args.engine,
                       scheduler=args.scheduler, full=args.full, csv_copies=not args.no_csv, load_result=False)
-        except (CorrectionsFileError, OutputFolderError, StoreBusyError) as exc:
+        except (CorrectionsFileError, OutputFolderError, SchedulerError, StoreBusyError) as exc:
             print(f"ERROR {exc}", file=sys.stderr)
             return 2
         text, errors = report.build_summary(args.out)  # counts, not every fact: any size of build

@@ -153,6 +153,10 @@ def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, sched
                 yield task, future.result()
 
 
+class SchedulerError(OSError):
+    """The Dask scheduler given cannot be reached."""
+
+
 def _run_dask(tasks: list[Task], scheduler: str | None, jobs: int | None):
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -160,7 +164,10 @@ def _run_dask(tasks: list[Task], scheduler: str | None, jobs: int | None):
         raise SystemExit("--engine dask needs dask.distributed: pip install 'govstats[dask]'") from exc
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler)
+        except OSError as exc:  # unreachable, or not a Dask scheduler
+            raise SchedulerError(f"cannot reach a Dask scheduler at {scheduler}: {exc}") from None
     else:  # no address: a cluster on this machine
         cluster = LocalCluster(n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)

@@ -69,33 +69,33 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     files = input_files(folder, out)
     names = [str(p.relative_to(folder)) for p in files]
     shas = [_sha256(p) for p in files]
-    state = store.State.open(out, fingerprint=store.fingerprint(entries), full=full)
-    keep, todo = state.split(names, shas)
-    by_file: dict[str, list[dict]] = {}
-    for entry in entries:
-        by_file.setdefault(entry["file"], []).append(entry)
-    tasks, start = [], 0
-    for size in chunk_sizes(len(todo), jobs or default_jobs()):
-        chunk = [(str(files[i]), names[i]) for i in todo[start:start + size]]
-        start += size
-        fixes = tuple(e for _, name in chunk for e in by_file.get(name, []))
-        # processes on this machine write their chunk's rows themselves; Dask workers may not see `out`
-        tasks.append(Task(state.new_part(), tuple(chunk), fixes, str(corrections or ""), out=str(out) if engine == "local" else ""))
-    finished = run(tasks, engine=engine, jobs=jobs, scheduler=scheduler)
-    if progress and tasks:
-        from tqdm import tqdm
+    # the store is locked while it is written, and let go however the build ends
+    with store.State.open(out, fingerprint=store.fingerprint(entries), full=full) as state:
+        keep, todo = state.split(names, shas)
+        by_file: dict[str, list[dict]] = {}
+        for entry in entries:
+            by_file.setdefault(entry["file"], []).append(entry)
+        tasks, start = [], 0
+        for size in chunk_sizes(len(todo), jobs or default_jobs()):
+            chunk = [(str(files[i]), names[i]) for i in todo[start:start + size]]
+            start += size
+            fixes = tuple(e for _, name in chunk for e in by_file.get(name, []))
+            # processes on this machine write their chunk's rows themselves; Dask workers may not see `out`
+            tasks.append(Task(state.new_part(), tuple(chunk), fixes, str(corrections or ""), out=str(out) if engine == "local" else ""))
+        finished = run(tasks, engine=engine, jobs=jobs, scheduler=scheduler)
+        if progress and tasks:
+            from tqdm import tqdm
 
-        finished = tqdm(finished, total=len(tasks), desc=f"reading {len(todo)} report(s) ({len(keep)} unchanged)", unit="chunk", disable=None)
-    lean_memory()
-    for _, tables in finished:
-        state.add(tables)
+            finished = tqdm(finished, total=len(tasks), desc=f"reading {len(todo)} report(s) ({len(keep)} unchanged)", unit="chunk", disable=None)
         lean_memory()
-    extra = check_manifest(folder, files, shas) + _corrections_without_file(entries, set(names), str(corrections or ""))
-    state.commit(keep, frame("errors", extra))
-    if csv_copies:
-        store.write_csv(out)
-    (out / "data_dictionary.md").write_text(data_dictionary(), encoding="utf-8")
-    state.release()
+        for _, tables in finished:
+            state.add(tables)
+            lean_memory()
+        extra = check_manifest(folder, files, shas) + _corrections_without_file(entries, set(names), str(corrections or ""))
+        state.commit(keep, frame("errors", extra))
+        if csv_copies:
+            store.write_csv(out)
+        (out / "data_dictionary.md").write_text(data_dictionary(), encoding="utf-8")
     return load(out) if load_result else None
 
 

@@ -119,8 +119,14 @@ class State:
                     path.unlink()
         (self.out / "_build.json").write_text(json.dumps({"govstats": __version__, "fingerprint": self.fingerprint, "build": self.number}) + "\n")
 
+    def __enter__(self) -> "State":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
     def release(self) -> None:
-        """Let another build write the store (once this one has written everything)."""
+        """Let another build write the store: once this one has written everything, or failed."""
         if self.lock is not None:
             self.lock.close()  # closing the file releases the lock
             self.lock = None

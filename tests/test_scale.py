@@ -212,3 +212,20 @@ def test_options_that_cannot_be_followed_are_refused(options, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.main(["build", str(RAW), "--out", str(tmp_path / "out"), *options])
     assert exit_.value.code == 2 and options[0] in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_and_the_store_is_let_go(tmp_path, capsys):
+    pytest.importorskip("dask.distributed")
+    import dask
+
+    from govstats import cli
+    from govstats.engine import SchedulerError
+
+    out = tmp_path / "out"
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        code = cli.main(["build", str(RAW), "--out", str(out), "--quiet", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"])
+        assert code == 2 and "cannot reach a Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+        with pytest.raises(SchedulerError) as failed:
+            build(RAW, out, progress=False, engine="dask", scheduler="tcp://127.0.0.1:9")
+    # the traceback kept (as a notebook keeps its last one) holds the failed build's frames, not its lock
+    assert failed.traceback and len(build(RAW, out, progress=False, jobs=1).reports) == 5
