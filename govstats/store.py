@@ -232,7 +232,7 @@ class StoreIncompleteError(RuntimeError):
     """A store's tables hold fewer or more rows than its index counts."""
 
 
-COUNTED = {"facts": ["n_facts"], "unmapped": ["n_unmapped"], "checks": [f"n_checks_{s}" for s in ("fail", "warn", "pass", "not_assessable")]}
+COUNTED = {"facts": ["n_facts"], "unmapped": ["n_unmapped"], "checks": [c for c in schema.columns("reports") if c.startswith("n_checks_")]}
 
 
 def _check_complete(out: Path, name: str, rows: int, index: pd.DataFrame) -> None:
