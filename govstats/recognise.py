@@ -311,10 +311,20 @@ def _region(rec: Recognition, doc: Document) -> None:
     found = _reading(tree, rec.agency)
     evidence = f"agency name {rec.agency}"
     county = found.get("county")
+    if county and county not in rec.agency:
+        # jionlp counts every name it finds, aliases too: a town or a street named after another
+        # place (长新乡: 新乡; 广安门内街道: 广安; 更新乡) can outvote the county printed in full before it
+        printed = _county_printed(rec.agency, counties)
+        if printed and printed != county:
+            evidence += f"; {printed} is printed in full (jionlp read {county} from a later name)"
+            county = printed
     places = counties.get(county, []) if county else []
+    if len(places) == 1 and (found.get("province"), found.get("city"), found.get("county")) != (*places[0], county):
+        found = _reading(tree, "".join(places[0]) + rec.agency)
     if len(places) > 1:  # a county name several counties share (朝阳区, 长安区, 铁西区…)
-        rest = rec.agency.replace(county, "")
-        named = [p for p in places if any(name in rest for name in _names(tree, *p))]
+        at = rec.agency.find(county)
+        before = rec.agency[:at] if at >= 0 else rec.agency  # 北京市 in 北京市朝阳区, not 河南 in 鼓楼区热河南路街道
+        named = [p for p in places if any(name in before for name in _names(tree, *p))]
         phone = _area_phone(doc) if len(named) != 1 else ""
         codes = _area_code_places(phone) if phone else []
         dialled = [p for p in (named or places) if _dialled(p, codes)]
@@ -335,7 +345,7 @@ def _region(rec: Recognition, doc: Document) -> None:
     rec.province = found["province"] or ""
     rec.city = found.get("city") or ""
     rec.county = found.get("county") or ""
-    rec.town = found.get("town") or ""
+    rec.town = found.get("town") or _town_printed(tree, found, rec)
     if rec.agency_kind in ("town_government", "subdistrict_office") or rec.town:
         rec.admin_level = "town"
     elif rec.county:
@@ -390,6 +400,27 @@ def _dialled(place: tuple[str, str], dialled: list[tuple[str, str]]) -> bool:
     """Whether a (province, city) of the gazetteer is one of the area code's places (short names)."""
     province, city = place
     return any(province.startswith(p) and city.startswith(c) for p, c in dialled)
+
+
+def _town_printed(tree: dict, found: dict, rec: Recognition) -> str:
+    """A town government's or subdistrict office's town, printed after its county, when jionlp
+    misses it (it drops a 县 that follows the county: 通道侗族自治县县溪镇 was read as 溪镇)."""
+    county = found.get("county")
+    if not county or rec.agency_kind not in ("town_government", "subdistrict_office"):
+        return ""
+    towns = tree.get(found["province"], {}).get(found.get("city") or "", {}).get(county, {})
+    after = rec.agency.split(county, 1)[-1]
+    printed = [t for t in towns if not t.startswith("_") and t in after]
+    return max(printed, key=len, default="")
+
+
+def _county_printed(text: str, counties: dict) -> str:
+    """The first county-level name printed in full in the text (the longest at its place)."""
+    for i in range(len(text)):
+        for j in range(len(text), i + 1, -1):
+            if text[i:j] in counties:
+                return text[i:j]
+    return ""
 
 
 def _area_phone(doc: Document) -> str:

@@ -61,6 +61,22 @@ def test_a_renamed_or_merged_place_is_read_as_printed_when_the_gazetteer_holds_i
     assert (rec.city, rec.county, rec.town, rec.adcode) == region and not rec.warnings
 
 
+@pytest.mark.parametrize("agency, phone, region", [
+    ("云龙县长新乡人民政府", "", ("云南省", "云龙县", "长新乡", "532929")),  # not 新乡市 (河南)
+    ("扶余市更新乡人民政府", "", ("吉林省", "扶余市", "更新乡", "220781")),
+    ("西城区广安门内街道办事处", "", ("北京市", "西城区", "广安门内街道", "110102")),  # not 广安市 (四川)
+    ("鼓楼区热河南路街道办事处", "025-83123456", ("江苏省", "鼓楼区", "热河南路街道", "320106")),  # not 河南 from 热河南路
+    ("通道侗族自治县县溪镇人民政府", "", ("湖南省", "通道侗族自治县", "县溪镇", "431230")),
+    ("陈仓区县功镇人民政府", "", ("陕西省", "陈仓区", "县功镇", "610304")),
+])
+def test_a_town_named_like_another_place_does_not_move_its_county(agency, phone, region):
+    """jionlp counts every place name it finds, aliases too: the county printed in full before a
+    town or street named after another place (长新乡, 广安门内, 热河南路) is the county."""
+    tail = f"如有疑问请联系（电话：{phone}）。\n" if phone else ""
+    rec = recognise_text(f"{agency}2021年政府信息公开工作年度报告\n\n正文。\n{tail}")
+    assert (rec.province, rec.county, rec.town, rec.adcode) == region and rec.admin_level == "town" and not rec.warnings
+
+
 def test_ambiguous_county_without_phone_warns():
     rec = recognise_text("朝阳区民政局2021年政府信息公开工作年度报告\n\n正文。\n")
     assert any(code == "region_ambiguous" for code, _ in rec.warnings)
