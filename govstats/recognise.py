@@ -311,13 +311,13 @@ def _region(rec: Recognition, doc: Document) -> None:
     found = _reading(tree, rec.agency)
     evidence = f"agency name {rec.agency}"
     county = found.get("county")
-    if county and county not in rec.agency:
-        # jionlp counts every name it finds, aliases too: a town or a street named after another
-        # place (长新乡: 新乡; 广安门内街道: 广安; 更新乡) can outvote the county printed in full before it
-        printed = _county_printed(rec.agency, counties)
-        if printed and printed != county:
-            evidence += f"; {printed} is printed in full (jionlp read {county} from a later name)"
-            county = printed
+    # jionlp counts every name it finds, aliases too: a town or a street named after another place
+    # (长新乡: 新乡; 广安门内街道: 广安; 香港中路: 香港) can outvote the county printed in full before
+    # it, and a county's name can hold another's (市南区: 南区)
+    printed = _county_printed(rec.agency, counties) if county else ""
+    if printed and printed != county and (county not in rec.agency or county in printed):
+        evidence += f"; {printed} is printed in full (jionlp read {county})"
+        county = printed
     places = counties.get(county, []) if county else []
     if len(places) == 1 and (found.get("province"), found.get("city"), found.get("county")) != (*places[0], county):
         found = _reading(tree, "".join(places[0]) + rec.agency)
@@ -345,7 +345,7 @@ def _region(rec: Recognition, doc: Document) -> None:
     rec.province = found["province"] or ""
     rec.city = found.get("city") or ""
     rec.county = found.get("county") or ""
-    rec.town = found.get("town") or _town_printed(tree, found, rec)
+    rec.town = _town_printed(tree, found, rec) or found.get("town") or ""
     if rec.agency_kind in ("town_government", "subdistrict_office") or rec.town:
         rec.admin_level = "town"
     elif rec.county:
@@ -403,8 +403,9 @@ def _dialled(place: tuple[str, str], dialled: list[tuple[str, str]]) -> bool:
 
 
 def _town_printed(tree: dict, found: dict, rec: Recognition) -> str:
-    """A town government's or subdistrict office's town, printed after its county, when jionlp
-    misses it (it drops a 县 that follows the county: 通道侗族自治县县溪镇 was read as 溪镇)."""
+    """A town government's or subdistrict office's town: the longest of its county's towns printed
+    after the county. jionlp takes the first in its list that the text holds (南街街道 for
+    振华南街街道, 口镇 for 茶业口镇) and drops a 县 that follows the county (县溪镇)."""
     county = found.get("county")
     if not county or rec.agency_kind not in ("town_government", "subdistrict_office"):
         return ""

@@ -68,10 +68,14 @@ def test_a_renamed_or_merged_place_is_read_as_printed_when_the_gazetteer_holds_i
     ("鼓楼区热河南路街道办事处", "025-83123456", ("江苏省", "鼓楼区", "热河南路街道", "320106")),  # not 河南 from 热河南路
     ("通道侗族自治县县溪镇人民政府", "", ("湖南省", "通道侗族自治县", "县溪镇", "431230")),
     ("陈仓区县功镇人民政府", "", ("陕西省", "陈仓区", "县功镇", "610304")),
+    ("市南区香港中路街道办事处", "", ("山东省", "市南区", "香港中路街道", "370202")),  # not 香港's 南区
+    ("平城区振华南街街道办事处", "", ("山西省", "平城区", "振华南街街道", "140213")),  # not 南街街道, another town of 平城区
+    ("莱芜区茶业口镇人民政府", "", ("山东省", "莱芜区", "茶业口镇", "370116")),  # not 口镇
 ])
 def test_a_town_named_like_another_place_does_not_move_its_county(agency, phone, region):
     """jionlp counts every place name it finds, aliases too: the county printed in full before a
-    town or street named after another place (长新乡, 广安门内, 热河南路) is the county."""
+    town or street named after another place (长新乡, 广安门内, 热河南路, 香港中路) is the county,
+    and the town is the longest of the county's towns printed (振华南街街道, not 南街街道)."""
     tail = f"如有疑问请联系（电话：{phone}）。\n" if phone else ""
     rec = recognise_text(f"{agency}2021年政府信息公开工作年度报告\n\n正文。\n{tail}")
     assert (rec.province, rec.county, rec.town, rec.adcode) == region and rec.admin_level == "town" and not rec.warnings
