@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         except (CorrectionsFileError, OutputFolderError, SchedulerError, StoreBusyError) as exc:
             print(f"ERROR {exc}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:
+            print(f"\ninterrupted: the chunks read so far are kept in {args.out}; run the same command again to read the rest", file=sys.stderr)
+            return 130
         text, errors = report.build_summary(args.out)  # counts, not every fact: any size of build
         print(text)
         print(f"written to {args.out}/")

@@ -14,6 +14,7 @@ import ctypes
 import gc
 import itertools
 import os
+import select
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -139,7 +140,7 @@ def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, sched
     # workers forked from a fresh server process, not from this one: they do not inherit the
     # build's index and file list (memory that every forked worker would count again)
     context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)) as pool:
         # a few tasks in flight per worker, no more: a finished task's tables are dropped once
         # written, so memory stays flat however many tasks there are
         pending = {pool.submit(run_task, task): task for task in itertools.islice(queue, 2 * jobs)}
@@ -151,6 +152,24 @@ def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, sched
                 if following is not None:
                     pending[pool.submit(run_task, following)] = following
                 yield task, future.result()
+
+
+def _end_with(build: int) -> None:
+    """A worker ends as soon as the build's process does. Killed (kill -9, the out-of-memory
+    killer, a job scheduler's SIGTERM), that process cannot stop its workers: they would wait for
+    ever, each with a chunk's memory (their parent is the fork server, not the build)."""
+
+    def watch():
+        try:
+            select.select([os.pidfd_open(build)], [], [])  # readable once the process has ended
+        except ProcessLookupError:  # it has ended already
+            pass
+        except OSError:  # a kernel without pidfd (before Linux 5.3): not watched
+            return
+        os._exit(1)
+
+    if hasattr(os, "pidfd_open"):  # Linux; elsewhere the workers are left to the system
+        threading.Thread(target=watch, daemon=True).start()
 
 
 class SchedulerError(OSError):

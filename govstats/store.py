@@ -5,12 +5,16 @@ report year, written chunk by chunk as the build goes.
     out/facts/report_year=2017/<part>-0.parquet   (likewise unmapped, errors, checks, best)
     out/build_errors.parquet                 problems of the folder, not of one file (manifest, corrections)
     out/_build.json                          what built the store: govstats version and code, corrections
+    out/_journal/<part>.parquet              index rows of the chunks written by a build not yet finished
     out/.lock                                held by the build writing the store: one at a time
 
 A file's rows live in the part named in its index row. An incremental build reads only new and
 changed files into new parts and rewrites the index; rows of a changed file left in an old part
 are no longer named by the index and are not loaded, and a part no file points to is deleted.
-Loading reads only the tables, columns and year partitions asked for.
+A build cut short (Ctrl-C, a crash, the machine going down) keeps what it finished: each chunk's
+index rows go to the journal once its parts are written, and the next build takes them as its
+own, so it reads only the files the interrupted one had not. Loading reads only the tables,
+columns and year partitions asked for.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from .schema import frame
 os.environ.setdefault("ACERO_ALIGNMENT_HANDLING", "reallocate")
 
 PARTED = [name for name in schema.TABLES if name != "reports"]
+JOURNAL = "_journal"
 ARROW = {"string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64()}
 YEAR = ds.partitioning(pa.schema([("report_year", pa.int32())]), flavor="hive")
 
@@ -79,14 +84,18 @@ class State:
         lock = _lock(out)
         meta_path = out / "_build.json"
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-        index = frame("reports", []).assign(part=pd.Series(dtype="string"))
-        if not full and meta.get("fingerprint") == fingerprint and (out / "reports.parquet").exists():
-            index = pd.read_parquet(out / "reports.parquet")
+        if not full and meta.get("fingerprint") == fingerprint:
+            index = _index(out)
         else:  # another govstats, other corrections, or asked for: start the store afresh
-            for name in PARTED:
+            index = frame("reports", []).assign(part=pd.Series(dtype="string"))
+            for name in [*PARTED, JOURNAL]:
                 shutil.rmtree(out / name, ignore_errors=True)
                 (out / f"{name}.parquet").unlink(missing_ok=True)  # the one-file-a-table layout of older versions
-        return cls(out, fingerprint, int(meta.get("build", 0)) + 1, index, lock)
+            (out / "reports.parquet").unlink(missing_ok=True)
+        number = int(meta.get("build", 0)) + 1
+        # the build's number is taken before it writes a part: a build after one cut short names its parts anew
+        meta_path.write_text(json.dumps({"govstats": __version__, "fingerprint": fingerprint, "build": number}) + "\n")
+        return cls(out, fingerprint, number, index, lock)
 
     def split(self, names: list[str], shas: list[str]) -> tuple[pd.DataFrame, list[int]]:
         """(index rows of the files unchanged since the last build, positions of the files to read)."""
@@ -104,12 +113,14 @@ class State:
         `to_parts`) written at once unless the worker wrote them itself."""
         write_parts(self.out, tables)
         self.new_reports.append(tables["reports"])
+        (self.out / JOURNAL).mkdir(exist_ok=True)
+        _write_whole(tables["reports"], self.out / JOURNAL / f"{tables['reports']['part'].iloc[0]}.parquet")
 
     def commit(self, kept: pd.DataFrame, build_errors: pd.DataFrame) -> None:
         """Write the index and the folder's own problems; delete parts no file points to."""
         index = pd.concat([kept, *self.new_reports], ignore_index=True) if self.new_reports else kept
         index = index.sort_values("file", kind="stable").reset_index(drop=True)
-        index.to_parquet(self.out / "reports.parquet", index=False)
+        _write_whole(index, self.out / "reports.parquet")
         build_errors.to_parquet(self.out / "build_errors.parquet", index=False)
         live = set(index["part"])
         for name in PARTED:
@@ -117,7 +128,7 @@ class State:
             for path in (self.out / name).rglob("*.parquet"):
                 if _part_of(path) not in live:
                     path.unlink()
-        (self.out / "_build.json").write_text(json.dumps({"govstats": __version__, "fingerprint": self.fingerprint, "build": self.number}) + "\n")
+        shutil.rmtree(self.out / JOURNAL, ignore_errors=True)  # the index holds its rows now
 
     def __enter__(self) -> "State":
         return self
@@ -130,6 +141,30 @@ class State:
         if self.lock is not None:
             self.lock.close()  # closing the file releases the lock
             self.lock = None
+
+
+def _index(out: Path) -> pd.DataFrame:
+    """The index of the last build, with the rows of chunks a build cut short had finished since
+    (a file's latest row wins)."""
+    path = out / "reports.parquet"
+    index = pd.read_parquet(path) if path.exists() else frame("reports", []).assign(part=pd.Series(dtype="string"))
+    done = []
+    for chunk in sorted((out / JOURNAL).glob("*.parquet")):  # part names sort in the order written
+        try:
+            done.append(pd.read_parquet(chunk))
+        except (OSError, pa.ArrowException):  # unreadable: its files are read again
+            pass
+    if not done:
+        return index
+    newer = pd.concat(done, ignore_index=True).drop_duplicates("file", keep="last")
+    return pd.concat([index[~index["file"].isin(newer["file"])], newer], ignore_index=True)
+
+
+def _write_whole(df: pd.DataFrame, path: Path) -> None:
+    """Write a Parquet file whole or not at all: a build stopped while writing leaves no torn file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    df.to_parquet(temporary, index=False)
+    os.replace(temporary, path)
 
 
 class StoreBusyError(RuntimeError):
@@ -191,6 +226,8 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
 
     path = out / "reports.parquet"
     if not path.exists():
+        if (out / JOURNAL).exists():
+            raise FileNotFoundError(f"the build writing {out} did not finish: run `govstats build` again, it goes on where it stopped")
         raise FileNotFoundError(f"{path} not found: run `govstats build` first")
     columns = columns or {}
     present = set(pq.read_schema(path).names)

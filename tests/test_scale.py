@@ -139,6 +139,41 @@ def test_other_corrections_or_full_read_everything_again(tmp_path, monkeypatch):
     assert list(total["value"]) == [246.0]
 
 
+def test_a_build_cut_short_keeps_what_it_finished(folder, one_process, tmp_path, monkeypatch):
+    """A build stopped after its first chunk (Ctrl-C, a crash), while the second chunk's parts
+    were written but not yet taken into the index: the next build reads only the files of the
+    chunks not finished, and its store is the one a build never cut short writes."""
+    import govstats.export
+    from govstats.store import _part_of
+
+    out = tmp_path / "out"
+    build(folder, out, progress=False, jobs=1, load_result=False)
+    real = govstats.export.run
+
+    def cut_short(tasks, **options):
+        for n, finished in enumerate(real(tasks, **options)):
+            if n == 1:  # the second chunk is written, the build stops before taking it in
+                raise KeyboardInterrupt
+            yield finished
+
+    monkeypatch.setattr(govstats.export, "run", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        build(folder, out, progress=False, jobs=1, full=True)  # a full build's first step deletes the old store
+    with pytest.raises(FileNotFoundError, match="did not finish: run `govstats build` again"):
+        load(out)
+    monkeypatch.setattr(govstats.export, "run", real)
+    read = []
+    original = govstats.pipeline.process_file
+    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None: read.append(name) or original(path, name))
+    resumed = build(folder, out, progress=False, jobs=1)
+    first_chunk = chunk_sizes(len(one_process.reports), 1)[0]
+    assert sorted(read) == sorted(one_process.reports["file"])[first_chunk:]  # files are chunked in name order
+    assert_same(resumed, one_process)
+    live = set(pd.read_parquet(out / "reports.parquet")["part"])
+    assert {_part_of(p) for p in out.rglob("*.parquet") if p.parent != out} == live  # the parts cut off are gone
+    assert len({p.split("-")[0] for p in live}) == 2 and not (out / "_journal").exists()
+
+
 def test_a_chunk_leaves_the_cycle_collector_as_it_found_it():
     import gc
 
@@ -229,3 +264,60 @@ def test_an_unreachable_scheduler_is_a_clear_error_and_the_store_is_let_go(tmp_p
             build(RAW, out, progress=False, engine="dask", scheduler="tcp://127.0.0.1:9")
     # the traceback kept (as a notebook keeps its last one) holds the failed build's frames, not its lock
     assert failed.traceback and len(build(RAW, out, progress=False, jobs=1).reports) == 5
+
+
+def test_ctrl_c_says_the_build_goes_on_where_it_stopped(tmp_path, monkeypatch, capsys):
+    import govstats.export
+    from govstats import cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(govstats.export, "build", interrupted)
+    assert cli.main(["build", str(tmp_path), "--out", str(tmp_path / "out"), "--quiet"]) == 130
+    assert "run the same command again to read the rest" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "pidfd_open"), reason="workers watch the build with a pidfd (Linux)")
+def test_workers_end_when_the_build_is_killed(folder, tmp_path):
+    """A build killed outright cannot stop its workers; they end by themselves instead of
+    waiting for ever with a chunk's memory."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    def children(pid: int) -> list[int]:
+        found = []
+        for stat in os.listdir("/proc"):
+            try:
+                fields = open(f"/proc/{stat}/stat").read().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(stat))
+        return found
+
+    def alive(pid: int) -> bool:
+        try:
+            return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    code = f"from govstats.export import build; build({str(folder)!r}, {str(tmp_path / 'out')!r}, progress=False, jobs=2)"
+    main = subprocess.Popen([sys.executable, "-c", code])
+    workers, deadline = [], time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline and main.poll() is None:  # the fork server's children
+        workers = [w for server in children(main.pid) for w in children(server)]
+        time.sleep(0.05)
+    assert len(workers) == 2, "the build ended before its workers were seen"
+    main.send_signal(signal.SIGKILL)
+    main.wait()
+    deadline = time.monotonic() + 20
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [w for w in workers if alive(w)]
+    for w in left:  # not left behind by a failing test either
+        os.kill(w, signal.SIGKILL)
+    assert not left
