@@ -90,8 +90,8 @@ class State:
             index = frame("reports", []).assign(part=pd.Series(dtype="string"))
             for name in [*PARTED, JOURNAL]:
                 shutil.rmtree(out / name, ignore_errors=True)
-                (out / f"{name}.parquet").unlink(missing_ok=True)  # the one-file-a-table layout of older versions
-            (out / "reports.parquet").unlink(missing_ok=True)
+            for name in schema.TABLES:  # the index, and the one-file-a-table layout of older versions
+                (out / f"{name}.parquet").unlink(missing_ok=True)
         number = int(meta.get("build", 0)) + 1
         # the build's number is taken before it writes a part: a build after one cut short names its parts anew
         meta_path.write_text(json.dumps({"govstats": __version__, "fingerprint": fingerprint, "build": number}) + "\n")
