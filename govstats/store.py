@@ -71,7 +71,6 @@ class State:
     """One build in progress on an output folder."""
 
     out: Path
-    fingerprint: str
     number: int
     index: pd.DataFrame  # the previous build's reports, when still valid
     lock: object = None  # the open lock file: one build at a time writes a store
@@ -95,7 +94,7 @@ class State:
         number = int(meta.get("build", 0)) + 1
         # the build's number is taken before it writes a part: a build after one cut short names its parts anew
         meta_path.write_text(json.dumps({"govstats": __version__, "fingerprint": fingerprint, "build": number}) + "\n")
-        return cls(out, fingerprint, number, index, lock)
+        return cls(out, number, index, lock)
 
     def split(self, names: list[str], shas: list[str]) -> tuple[pd.DataFrame, list[int]]:
         """(index rows of the files unchanged since the last build, positions of the files to read)."""

@@ -1,6 +1,7 @@
 """Parallel, incremental and distributed builds give the same tables as a one-process build;
 unchanged files are not read again; loading reads only what is asked for."""
 
+import os
 import shutil
 
 import pandas as pd
@@ -278,11 +279,10 @@ def test_ctrl_c_says_the_build_goes_on_where_it_stopped(tmp_path, monkeypatch, c
     assert "run the same command again to read the rest" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "pidfd_open"), reason="workers watch the build with a pidfd (Linux)")
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="workers watch the build with a pidfd (Linux)")
 def test_workers_end_when_the_build_is_killed(folder, tmp_path):
     """A build killed outright cannot stop its workers; they end by themselves instead of
     waiting for ever with a chunk's memory."""
-    import os
     import signal
     import subprocess
     import sys
