@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -74,7 +74,6 @@ class State:
     number: int
     index: pd.DataFrame  # the previous build's reports, when still valid
     lock: object = None  # the open lock file: one build at a time writes a store
-    new_reports: list[pd.DataFrame] = field(default_factory=list)
     parts: int = 0
 
     @classmethod
@@ -105,19 +104,24 @@ class State:
 
     def new_part(self) -> str:
         self.parts += 1
-        return f"b{self.number:05d}-{self.parts:05d}"
+        return f"{self.prefix}{self.parts:05d}"
+
+    @property
+    def prefix(self) -> str:
+        """Of the names of this build's parts."""
+        return f"b{self.number:05d}-"
 
     def add(self, tables: dict) -> None:
         """Take one finished chunk: its reports for the index, and its other tables (from
         `to_parts`) written at once unless the worker wrote them itself."""
         write_parts(self.out, tables)
-        self.new_reports.append(tables["reports"])
-        (self.out / JOURNAL).mkdir(exist_ok=True)
+        (self.out / JOURNAL).mkdir(exist_ok=True)  # the chunk's index rows wait there, not in memory
         _write_whole(tables["reports"], self.out / JOURNAL / f"{tables['reports']['part'].iloc[0]}.parquet")
 
     def commit(self, kept: pd.DataFrame, build_errors: pd.DataFrame) -> None:
         """Write the index and the folder's own problems; delete parts no file points to."""
-        index = pd.concat([kept, *self.new_reports], ignore_index=True) if self.new_reports else kept
+        new = [pd.read_parquet(p) for p in sorted((self.out / JOURNAL).glob(f"{self.prefix}*.parquet"))]
+        index = pd.concat([kept, *new], ignore_index=True) if new else kept
         index = index.sort_values("file", kind="stable").reset_index(drop=True)
         _write_whole(index, self.out / "reports.parquet")
         build_errors.to_parquet(self.out / "build_errors.parquet", index=False)
