@@ -72,7 +72,7 @@ class State:
 
     out: Path
     number: int
-    index: pd.DataFrame  # the previous build's reports, when still valid
+    index: pd.DataFrame  # the reports of the last build and of chunks a build cut short finished, when still valid
     lock: object = None  # the open lock file: one build at a time writes a store
     parts: int = 0
 
@@ -82,14 +82,12 @@ class State:
         lock = _lock(out)
         meta_path = out / "_build.json"
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-        if not full and meta.get("fingerprint") == fingerprint:
-            index = _index(out)
-        else:  # another govstats, other corrections, or asked for: start the store afresh
-            index = frame("reports", []).assign(part=pd.Series(dtype="string"))
+        if full or meta.get("fingerprint") != fingerprint:  # another govstats, other corrections, or asked for: start afresh
             for name in [*PARTED, JOURNAL]:
                 shutil.rmtree(out / name, ignore_errors=True)
             for name in schema.TABLES:  # the index, and the one-file-a-table layout of older versions
                 (out / f"{name}.parquet").unlink(missing_ok=True)
+        index = _index(out)
         number = int(meta.get("build", 0)) + 1
         # the build's number is taken before it writes a part: a build after one cut short names its parts anew
         meta_path.write_text(json.dumps({"govstats": __version__, "fingerprint": fingerprint, "build": number}) + "\n")
@@ -112,8 +110,8 @@ class State:
         return f"b{self.number:05d}-"
 
     def add(self, tables: dict) -> None:
-        """Take one finished chunk: its reports for the index, and its other tables (from
-        `to_parts`) written at once unless the worker wrote them itself."""
+        """Take one finished chunk: its other tables (from `to_parts`) written at once unless the
+        worker wrote them itself, then its reports into the journal, for the index."""
         write_parts(self.out, tables)
         (self.out / JOURNAL).mkdir(exist_ok=True)  # the chunk's index rows wait there, not in memory
         _write_whole(tables["reports"], self.out / JOURNAL / f"{tables['reports']['part'].iloc[0]}.parquet")
