@@ -19,7 +19,7 @@ from .corrections import apply_corrections, load_corrections
 from .narrative import narrative_keys
 from .engine import Task, chunk_sizes, default_jobs, lean_memory, run
 from .errors import ReportError
-from .pipeline import MANIFEST_NAME, ReportResult, input_files, read_bytes
+from .pipeline import MANIFEST_NAME, ReportResult, format_of, input_files, read_bytes
 
 
 @dataclass
@@ -58,9 +58,10 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     """Read every file in `folder` into the store in `out` and return the tables (or None).
 
     Incremental: a file whose bytes (sha256) are unchanged since the last build by the same govstats
-    and corrections keeps its rows and is not read again; only new and changed files are read,
-    in chunks, on `jobs` processes (`engine="dask"`: on a Dask cluster at `scheduler`, or a local
-    one). `full` reads everything again and rewrites the store.
+    and corrections keeps its rows and is not read again, and so does one moved, renamed or copied
+    (its rows are copied under its new name); only new and changed files are read, in chunks, on
+    `jobs` processes (`engine="dask"`: on a Dask cluster at `scheduler`, or a local one). `full`
+    reads everything again and rewrites the store.
     """
     folder, out = Path(folder), Path(out)
     if folder.resolve() == out.resolve():
@@ -71,10 +72,16 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     shas = [_sha256(p) for p in files]
     # the store is locked while it is written, and let go however the build ends
     with store.State.open(out, fingerprint=store.fingerprint(entries), full=full) as state:
-        keep, todo = state.split(names, shas)
         by_file: dict[str, list[dict]] = {}
         for entry in entries:
             by_file.setdefault(entry["file"], []).append(entry)
+        keep, todo = state.split(names, shas)
+        # a file moved, renamed or copied keeps the rows its bytes gave under their old name
+        found, todo = state.sources(todo, names, shas, {i: format_of(files[i]) for i in todo}, set(by_file))
+        targets: dict[str, list[str]] = {}
+        for i, source in found.items():
+            targets.setdefault(source, []).append(names[i])
+        state.copy(targets)
         tasks, start = [], 0
         for size in chunk_sizes(len(todo), jobs or default_jobs()):
             chunk = [(str(files[i]), names[i]) for i in todo[start:start + size]]
@@ -86,7 +93,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
         if progress and tasks:
             from tqdm import tqdm
 
-            finished = tqdm(finished, total=len(tasks), desc=f"reading {len(todo)} report(s) ({len(keep)} unchanged)", unit="chunk", disable=None)
+            finished = tqdm(finished, total=len(tasks), desc=f"reading {len(todo)} report(s) ({len(keep)} unchanged, {len(found)} moved or copied)", unit="chunk", disable=None)
         lean_memory()
         for _, tables in finished:
             state.add(tables)

@@ -51,7 +51,7 @@ def process_file(path: str | os.PathLike, name: str | None = None) -> ReportResu
     """Read one report file; a bad file gives a failed result with its reason, never an exception."""
     path = Path(path)
     name = name or path.name
-    sha, base = "", {"file": name, "sha256": "", "size_bytes": None, "format": _format_of(path)}
+    sha, base = "", {"file": name, "sha256": "", "size_bytes": None, "format": format_of(path)}
     try:
         data = read_bytes(path)
         sha = hashlib.sha256(data).hexdigest()
@@ -121,7 +121,7 @@ def _error(file: str, sha: str, severity: str, stage: str, code: str, message: s
     return {"file": file, "sha256": sha, "severity": severity, "stage": stage, "code": code, "message": message, "line": line}
 
 
-def _format_of(path: Path) -> str:
+def format_of(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED:
         return suffix.lstrip(".")

@@ -100,6 +100,38 @@ class State:
         todo = [i for i, (n, s) in enumerate(zip(names, shas)) if known.get(n) != s]
         return self.index[[now.get(f) == s for f, s in zip(files, before)]], todo
 
+    def sources(self, todo: list[int], names: list[str], shas: list[str], formats: list[str], corrected: set[str]) -> tuple[dict[int, str], list[int]]:
+        """Of the files to read, those whose bytes the store already holds under another name
+        (moved, renamed or copied since the last build), each with the file its rows can be copied
+        from; and the files left to read. Rows are copied only where reading would give the same
+        ones but the name: the same reader (format), no corrections for either file, bytes that
+        could be read (a sha256)."""
+        index = self.index[["file", "sha256", "format"]]
+        held = {}
+        for file, sha, fmt in zip(*(index[c].tolist() for c in index.columns)):
+            if sha and file not in corrected:
+                held.setdefault((sha, fmt), file)
+        found = {i: held[shas[i], formats[i]] for i in todo if names[i] not in corrected and (shas[i], formats[i]) in held}
+        return found, [i for i in todo if i not in found]
+
+    def copy(self, targets: dict[str, list[str]]) -> None:
+        """Copy the rows of files the store holds (source name → new names) into new parts, one
+        part for the files of one old part, as a chunk read would write them."""
+        index = self.index.set_index("file", drop=False)
+        for part, rows in index.loc[list(targets)].groupby("part", sort=True):
+            new = self.new_part()
+            tables = {}
+            for name in PARTED:
+                paths = [str(p) for p in (self.out / name).glob(f"*/{part}-*.parquet")]
+                if not paths:
+                    continue
+                data = ds.dataset(paths, format="parquet", partitioning=YEAR, partition_base_dir=str(self.out / name))
+                table = data.to_table(filter=ds.field("file").isin(pa.array(list(rows["file"]), pa.string())))
+                tables[name] = _renamed(table, targets, new).select(arrow_schema(name).append(pa.field("report_year", pa.int32())).names)
+            reports = rows.iloc[[i for i, f in enumerate(rows["file"]) for _ in targets[f]]].reset_index(drop=True)
+            reports["file"] = [n for f in rows["file"] for n in targets[f]]
+            self.add({**tables, "reports": reports.assign(part=new)})
+
     def new_part(self) -> str:
         self.parts += 1
         return f"{self.prefix}{self.parts:05d}"
@@ -159,6 +191,18 @@ def _index(out: Path) -> pd.DataFrame:
         return index
     newer = pd.concat(done, ignore_index=True).drop_duplicates("file", keep="last")
     return pd.concat([index[~index["file"].isin(newer["file"])], newer], ignore_index=True)
+
+
+def _renamed(table: pa.Table, targets: dict[str, list[str]], part: str) -> pa.Table:
+    """Each row once for every new name of its file, in the new part."""
+    take, names = [], []
+    for i, file in enumerate(table["file"].to_pylist()):
+        for name in targets[file]:
+            take.append(i)
+            names.append(name)
+    table = table.take(pa.array(take, pa.int64()))
+    table = table.set_column(table.schema.get_field_index("file"), "file", pa.array(names, pa.string()))
+    return table.set_column(table.schema.get_field_index("part"), "part", pa.array([part] * len(names), pa.string()))
 
 
 def _write_whole(df: pd.DataFrame, path: Path) -> None:

@@ -20,12 +20,14 @@ SORT = {"reports": ["file"], "facts": ["file", "source", "key", "applicant_type"
 
 
 def corpus(tmp_path, copies: int):
-    """The seeds, each copied under several names: more files than one chunk holds."""
+    """The seeds, each under several names: more files than one chunk holds. Each copy ends in
+    its own number of blank lines, so no two files hold the same bytes (whose rows a build would
+    copy instead of reading both)."""
     folder = tmp_path / "raw"
     folder.mkdir()
     for n in range(copies):
         for seed in sorted(RAW.glob("*.txt")):
-            shutil.copy(seed, folder / f"{n:03d}_{seed.name}")
+            (folder / f"{n:03d}_{seed.name}").write_bytes(seed.read_bytes() + b"\n" * n)
     return folder
 
 
@@ -94,7 +96,7 @@ def test_an_unchanged_file_is_never_read_twice(tmp_path, monkeypatch):
     # change one file, add one, remove one: only the changed and the new are read
     changed = folder / "000_003_65346d4e8b8906da.txt"
     changed.write_text(changed.read_text(encoding="utf-8").replace("101", "102"), encoding="utf-8")
-    shutil.copy(RAW / "000_7e7a0834d21815b9.txt", folder / "new.txt")
+    (folder / "new.txt").write_bytes((RAW / "000_7e7a0834d21815b9.txt").read_bytes() + b"\n" * 9)  # bytes the store does not hold
     (folder / "001_002_81b4ed55c119b43f.txt").unlink()
     third = build(folder, out, progress=False, jobs=1)
     assert sorted(read) == ["000_003_65346d4e8b8906da.txt", "new.txt"]
@@ -120,6 +122,37 @@ def test_loading_reads_only_the_columns_and_years_asked_for(one_process, folder,
     in_2020 = whole[whole["file"].isin(one_process.reports.loc[one_process.reports["report_year"] == 2020, "file"])]
     assert len(part.facts) == len(in_2020)
     assert any(p.name == "report_year=2020" for p in (out / "facts").iterdir())  # one folder a year
+
+
+def test_a_file_moved_renamed_or_copied_is_not_read_again(tmp_path, monkeypatch):
+    """Its rows are copied under the new name, unless reading could give other ones: another
+    reader (format), or a correction for the file or for the one its rows would come from."""
+    folder = corpus(tmp_path, copies=2)
+    unique = (RAW / "003_65346d4e8b8906da.txt").read_text(encoding="utf-8").replace("101", "102")
+    (folder / "corrected.txt").write_text(unique, encoding="utf-8")  # bytes no other file has
+    fixes = tmp_path / "corrections.toml"
+    fixes.write_text("".join(f'[[correction]]\nfile = "{file}"\nkey = "proactive_total"\nshows = 30\nvalue = 246\nwhy = "test"\n'
+                             for file in ["corrected.txt", "fixed_copy.txt"]), encoding="utf-8")
+    out = tmp_path / "out"
+    build(folder, out, progress=False, jobs=1, corrections=fixes)
+    (folder / "2019").mkdir()
+    for seed in ["002_81b4ed55c119b43f", "004_871b05a060ee8a47", "000_7e7a0834d21815b9"]:
+        (folder / f"000_{seed}.txt").rename(folder / "2019" / f"000_{seed}.txt")  # moved
+    (folder / "001_004_871b05a060ee8a47.txt").rename(folder / "001_004.md")  # renamed, read as text all the same
+    shutil.copy(folder / "001_003_65346d4e8b8906da.txt", folder / "copy.txt")  # a copy of a file still there
+    shutil.copy(folder / "001_003_65346d4e8b8906da.txt", folder / "fixed_copy.txt")  # a copy with a correction of its own
+    (folder / "corrected.txt").rename(folder / "003.txt")  # the rows of a corrected file are not its own
+    (folder / "000_001_d30c6bb9e8db6bc5.txt").rename(folder / "001.html")  # another reader
+    read = []
+    original = govstats.pipeline.process_file
+    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None: read.append(name) or original(path, name))
+    again = build(folder, out, progress=False, jobs=1, corrections=fixes)
+    assert sorted(read) == ["001.html", "003.txt", "fixed_copy.txt"]
+    assert_same(again, build(folder, tmp_path / "fresh", progress=False, jobs=1, corrections=fixes))
+    proactive = again.facts[(again.facts["key"] == "proactive_total") & (again.facts["source"] == "table")].set_index("file")["value"]
+    assert proactive["fixed_copy.txt"] == 246 and proactive["copy.txt"] == proactive["001_003_65346d4e8b8906da.txt"] == 30
+    assert proactive["003.txt"] == 30  # the correction named the old name only
+    assert set(again.reports["file"]) >= {"2019/000_000_7e7a0834d21815b9.txt", "001_004.md", "copy.txt"}
 
 
 def test_other_corrections_or_full_read_everything_again(tmp_path, monkeypatch):
