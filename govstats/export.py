@@ -76,12 +76,8 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
         for entry in entries:
             by_file.setdefault(entry["file"], []).append(entry)
         keep, todo = state.split(names, shas)
-        # a file moved, renamed or copied keeps the rows its bytes gave under their old name
+        # the same bytes are read once: a file moved, renamed or copied gets the rows of its source
         found, todo = state.sources(todo, names, shas, {i: format_of(files[i]) for i in todo}, set(by_file))
-        targets: dict[str, list[str]] = {}
-        for i, source in found.items():
-            targets.setdefault(source, []).append(names[i])
-        state.copy(targets)
         tasks, start = [], 0
         for size in chunk_sizes(len(todo), jobs or default_jobs()):
             chunk = [(str(files[i]), names[i]) for i in todo[start:start + size]]
@@ -98,6 +94,10 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
         for _, tables in finished:
             state.add(tables)
             lean_memory()
+        targets: dict[tuple[str, str], list[str]] = {}
+        for i, source in found.items():
+            targets.setdefault((source, shas[i]), []).append(names[i])
+        state.copy(targets)
         extra = check_manifest(folder, files, shas) + _corrections_without_file(entries, set(names), str(corrections or ""))
         state.commit(keep, frame("errors", extra))
         if csv_copies:

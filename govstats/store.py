@@ -100,25 +100,38 @@ class State:
         todo = [i for i, (n, s) in enumerate(zip(names, shas)) if known.get(n) != s]
         return self.index[[now.get(f) == s for f, s in zip(files, before)]], todo
 
-    def sources(self, todo: list[int], names: list[str], shas: list[str], formats: list[str], corrected: set[str]) -> tuple[dict[int, str], list[int]]:
-        """Of the files to read, those whose bytes the store already holds under another name
-        (moved, renamed or copied since the last build), each with the file its rows can be copied
-        from; and the files left to read. Rows are copied only where reading would give the same
-        ones but the name: the same reader (format), no corrections for either file, bytes that
-        could be read (a sha256)."""
+    def sources(self, todo: list[int], names: list[str], shas: list[str], formats: dict[int, str], corrected: set[str]) -> tuple[dict[int, str], list[int]]:
+        """Of the files to read, those with the bytes of a file the store holds (moved, renamed or
+        copied since the last build) or of another file to read (a copy), each with the file its
+        rows will be copied from; and the files left to read. Rows are copied only where reading
+        would give the same ones but the name: the same reader (format), no corrections for
+        either file, bytes that could be read (a sha256)."""
         index = self.index[["file", "sha256", "format"]]
         held = {}
         for file, sha, fmt in zip(*(index[c].tolist() for c in index.columns)):
             if sha and file not in corrected:
                 held.setdefault((sha, fmt), file)
-        found = {i: held[shas[i], formats[i]] for i in todo if names[i] not in corrected and (shas[i], formats[i]) in held}
-        return found, [i for i in todo if i not in found]
+        found, read = {}, []
+        for i in todo:
+            same = (shas[i], formats[i])
+            if same in held and names[i] not in corrected:
+                found[i] = held[same]
+            else:
+                read.append(i)
+                if shas[i] and names[i] not in corrected:
+                    held[same] = names[i]  # its copies wait for it to be read
+        return found, read
 
-    def copy(self, targets: dict[str, list[str]]) -> None:
-        """Copy the rows of files the store holds (source name → new names) into new parts, one
-        part for the files of one old part, as a chunk read would write them."""
-        index = self.index.set_index("file", drop=False)
-        for part, rows in index.loc[list(targets)].groupby("part", sort=True):
+    def copy(self, targets: dict[tuple[str, str], list[str]]) -> None:
+        """Copy the rows of files the store holds, those of the last build and those this one has
+        read ((source name, sha256) → new names), into new parts: one part for the files of one
+        source part, as a chunk read would write them. The sha256 tells a source read anew (with
+        other bytes) from the one copied (its old rows, in its old part)."""
+        if not targets:
+            return
+        index = pd.concat([self.index, *self._journal()], ignore_index=True).drop_duplicates(["file", "sha256"], keep="last")
+        for part, rows in index.set_index(["file", "sha256"], drop=False).loc[list(targets)].groupby("part", sort=True):
+            copies = {file: targets[file, sha] for file, sha in zip(rows["file"], rows["sha256"])}
             new = self.new_part()
             tables = {}
             for name in PARTED:
@@ -126,11 +139,15 @@ class State:
                 if not paths:
                     continue
                 data = ds.dataset(paths, format="parquet", partitioning=YEAR, partition_base_dir=str(self.out / name))
-                table = data.to_table(filter=ds.field("file").isin(pa.array(list(rows["file"]), pa.string())))
-                tables[name] = _renamed(table, targets, new).select(arrow_schema(name).append(pa.field("report_year", pa.int32())).names)
-            reports = rows.iloc[[i for i, f in enumerate(rows["file"]) for _ in targets[f]]].reset_index(drop=True)
-            reports["file"] = [n for f in rows["file"] for n in targets[f]]
+                table = data.to_table(filter=ds.field("file").isin(pa.array(list(copies), pa.string())))
+                tables[name] = _renamed(table, copies, new).select(arrow_schema(name).append(pa.field("report_year", pa.int32())).names)
+            reports = rows.iloc[[i for i, f in enumerate(rows["file"]) for _ in copies[f]]].reset_index(drop=True)
+            reports["file"] = [n for f in rows["file"] for n in copies[f]]
             self.add({**tables, "reports": reports.assign(part=new)})
+
+    def _journal(self) -> list[pd.DataFrame]:
+        """The index rows of the chunks this build has finished."""
+        return [pd.read_parquet(p) for p in sorted((self.out / JOURNAL).glob(f"{self.prefix}*.parquet"))]
 
     def new_part(self) -> str:
         self.parts += 1
@@ -150,7 +167,7 @@ class State:
 
     def commit(self, kept: pd.DataFrame, build_errors: pd.DataFrame) -> None:
         """Write the index and the folder's own problems; delete parts no file points to."""
-        new = [pd.read_parquet(p) for p in sorted((self.out / JOURNAL).glob(f"{self.prefix}*.parquet"))]
+        new = self._journal()
         index = pd.concat([kept, *new], ignore_index=True) if new else kept
         index = index.sort_values("file", kind="stable").reset_index(drop=True)
         _write_whole(index, self.out / "reports.parquet")

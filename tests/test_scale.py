@@ -124,9 +124,11 @@ def test_loading_reads_only_the_columns_and_years_asked_for(one_process, folder,
     assert any(p.name == "report_year=2020" for p in (out / "facts").iterdir())  # one folder a year
 
 
-def test_a_file_moved_renamed_or_copied_is_not_read_again(tmp_path, monkeypatch):
-    """Its rows are copied under the new name, unless reading could give other ones: another
-    reader (format), or a correction for the file or for the one its rows would come from."""
+def test_the_same_bytes_are_read_once(tmp_path, monkeypatch):
+    """A file moved, renamed or copied since the last build, or a copy of another file this build
+    reads, gets the rows of the file with its bytes under its own name, unless reading could give
+    other ones: another reader (format), or a correction for the file or for the one its rows
+    would come from."""
     folder = corpus(tmp_path, copies=2)
     unique = (RAW / "003_65346d4e8b8906da.txt").read_text(encoding="utf-8").replace("101", "102")
     (folder / "corrected.txt").write_text(unique, encoding="utf-8")  # bytes no other file has
@@ -143,16 +145,20 @@ def test_a_file_moved_renamed_or_copied_is_not_read_again(tmp_path, monkeypatch)
     shutil.copy(folder / "001_003_65346d4e8b8906da.txt", folder / "fixed_copy.txt")  # a copy with a correction of its own
     (folder / "corrected.txt").rename(folder / "003.txt")  # the rows of a corrected file are not its own
     (folder / "000_001_d30c6bb9e8db6bc5.txt").rename(folder / "001.html")  # another reader
+    seed = (RAW / "004_871b05a060ee8a47.txt").read_bytes()
+    (folder / "000_002_81b4ed55c119b43f.txt").write_bytes(seed + b"\n" * 7)  # other bytes under a name moved away
+    for twin in ["twin_a.txt", "twin_b.txt"]:  # new bytes, twice: read once
+        (folder / twin).write_bytes(seed + b"\n" * 8)
     read = []
     original = govstats.pipeline.process_file
     monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None: read.append(name) or original(path, name))
     again = build(folder, out, progress=False, jobs=1, corrections=fixes)
-    assert sorted(read) == ["001.html", "003.txt", "fixed_copy.txt"]
+    assert sorted(read) == ["000_002_81b4ed55c119b43f.txt", "001.html", "003.txt", "fixed_copy.txt", "twin_a.txt"]
     assert_same(again, build(folder, tmp_path / "fresh", progress=False, jobs=1, corrections=fixes))
     proactive = again.facts[(again.facts["key"] == "proactive_total") & (again.facts["source"] == "table")].set_index("file")["value"]
     assert proactive["fixed_copy.txt"] == 246 and proactive["copy.txt"] == proactive["001_003_65346d4e8b8906da.txt"] == 30
     assert proactive["003.txt"] == 30  # the correction named the old name only
-    assert set(again.reports["file"]) >= {"2019/000_000_7e7a0834d21815b9.txt", "001_004.md", "copy.txt"}
+    assert set(again.reports["file"]) >= {"2019/000_000_7e7a0834d21815b9.txt", "001_004.md", "copy.txt", "twin_b.txt"}
 
 
 def test_other_corrections_or_full_read_everything_again(tmp_path, monkeypatch):
