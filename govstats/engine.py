@@ -16,6 +16,7 @@ import itertools
 import os
 import select
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,7 +141,7 @@ def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, sched
     # workers forked from a fresh server process, not from this one: they do not inherit the
     # build's index and file list (memory that every forked worker would count again)
     context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_end_with, initargs=(os.getpid(), context.get_start_method())) as pool:
         # a few tasks in flight per worker, no more: a finished task's tables are dropped once
         # written, so memory stays flat however many tasks there are
         pending = {pool.submit(run_task, task): task for task in itertools.islice(queue, 2 * jobs)}
@@ -154,22 +155,42 @@ def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, sched
                 yield task, future.result()
 
 
-def _end_with(build: int) -> None:
+def _end_with(build: int, method: str) -> None:
     """A worker ends as soon as the build's process does. Killed (kill -9, the out-of-memory
     killer, a job scheduler's SIGTERM), that process cannot stop its workers: they would wait for
-    ever, each with a chunk's memory (their parent is the fork server, not the build)."""
+    ever, each with a chunk's memory."""
 
     def watch():
-        try:
-            select.select([os.pidfd_open(build)], [], [])  # readable once the process has ended
-        except ProcessLookupError:  # it has ended already
-            pass
-        except OSError:  # a kernel without pidfd (before Linux 5.3): not watched
-            return
+        wait_for_end(build, method)
         os._exit(1)
 
-    if hasattr(os, "pidfd_open"):  # Linux; elsewhere the workers are left to the system
-        threading.Thread(target=watch, daemon=True).start()
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def wait_for_end(pid: int, method: str, poll: float = 0.5) -> None:
+    """Return once the process `pid`, which started this worker by `method`, has ended: a
+    spawned worker (Windows) watches its parent, which is that process; one forked from a fork
+    server, whose parent is the server, watches it through a pidfd (Linux) or, where there is
+    none (macOS, Linux before 5.3), asks every `poll` seconds whether it is still there."""
+    import multiprocessing.connection
+
+    if method == "spawn":
+        multiprocessing.connection.wait([multiprocessing.parent_process().sentinel])
+        return
+    if hasattr(os, "pidfd_open"):
+        try:
+            select.select([os.pidfd_open(pid)], [], [])  # readable once the process has ended
+            return
+        except ProcessLookupError:  # it has ended already
+            return
+        except OSError:  # a kernel without pidfd
+            pass
+    while True:
+        try:
+            os.kill(pid, 0)  # signal 0: only asks whether the process is there
+        except (ProcessLookupError, PermissionError):  # gone (or its number now another user's)
+            return
+        time.sleep(poll)
 
 
 class SchedulerError(OSError):

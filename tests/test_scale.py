@@ -318,10 +318,24 @@ def test_ctrl_c_says_the_build_goes_on_where_it_stopped(tmp_path, monkeypatch, c
     assert "run the same command again to read the rest" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="workers watch the build with a pidfd (Linux)")
-def test_workers_end_when_the_build_is_killed(folder, tmp_path):
+SPAWNED = """
+import os, sys, time, multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from govstats.engine import _end_with
+
+if __name__ == "__main__":  # the build's pool as Windows starts it: workers spawned by the build itself
+    pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"), initializer=_end_with, initargs=(os.getpid(), "spawn"))
+    futures = [pool.submit(time.sleep, 120) for _ in range(2)]
+    time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="finds the workers in /proc (Linux)")
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+def test_workers_end_when_the_build_is_killed(method, folder, tmp_path):
     """A build killed outright cannot stop its workers; they end by themselves instead of
-    waiting for ever with a chunk's memory."""
+    waiting for ever with a chunk's memory: forked from a fork server (Linux, macOS), or spawned
+    by the build (Windows)."""
     import signal
     import subprocess
     import sys
@@ -344,11 +358,20 @@ def test_workers_end_when_the_build_is_killed(folder, tmp_path):
         except OSError:
             return False
 
-    code = f"from govstats.export import build; build({str(folder)!r}, {str(tmp_path / 'out')!r}, progress=False, jobs=2)"
-    main = subprocess.Popen([sys.executable, "-c", code])
+    def workers_of(pid: int) -> list[int]:
+        if method == "forkserver":  # the fork server's children
+            return [w for server in children(pid) for w in children(server)]
+        return [w for w in children(pid) if b"spawn_main" in open(f"/proc/{w}/cmdline", "rb").read()]
+
+    if method == "forkserver":
+        command = ["-c", f"from govstats.export import build; build({str(folder)!r}, {str(tmp_path / 'out')!r}, progress=False, jobs=2)"]
+    else:
+        (tmp_path / "spawned.py").write_text(SPAWNED, encoding="utf-8")
+        command = [str(tmp_path / "spawned.py")]
+    main = subprocess.Popen([sys.executable, *command])
     workers, deadline = [], time.monotonic() + 60
-    while len(workers) < 2 and time.monotonic() < deadline and main.poll() is None:  # the fork server's children
-        workers = [w for server in children(main.pid) for w in children(server)]
+    while len(workers) < 2 and time.monotonic() < deadline and main.poll() is None:
+        workers = workers_of(main.pid)
         time.sleep(0.05)
     assert len(workers) == 2, "the build ended before its workers were seen"
     main.send_signal(signal.SIGKILL)
@@ -360,3 +383,22 @@ def test_workers_end_when_the_build_is_killed(folder, tmp_path):
     for w in left:  # not left behind by a failing test either
         os.kill(w, signal.SIGKILL)
     assert not left
+
+
+def test_a_worker_without_pidfd_asks_whether_the_build_is_still_there(monkeypatch):
+    """macOS, and Linux before 5.3, have no pidfd: the worker asks every so often instead."""
+    import subprocess
+    import threading
+
+    from govstats.engine import wait_for_end
+
+    monkeypatch.delattr(os, "pidfd_open", raising=False)
+    build_process = subprocess.Popen(["sleep", "60"])
+    watcher = threading.Thread(target=wait_for_end, args=(build_process.pid, "forkserver", 0.05), daemon=True)
+    watcher.start()
+    watcher.join(0.5)
+    assert watcher.is_alive()  # the build is there: the worker goes on
+    build_process.kill()
+    build_process.wait()
+    watcher.join(5)
+    assert not watcher.is_alive()
