@@ -97,7 +97,13 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
         targets: dict[tuple[str, str], list[str]] = {}
         for i, source in found.items():
             targets.setdefault((source, shas[i]), []).append(names[i])
-        state.copy(targets)
+        copied = state.copy(targets)
+        if progress and targets:
+            from tqdm import tqdm
+
+            copied = tqdm(copied, desc=f"copying the rows of {len(found)} file(s) moved or copied", unit="part", disable=None)
+        for _ in copied:
+            pass
         extra = check_manifest(folder, files, shas) + _corrections_without_file(entries, set(names), str(corrections or ""))
         state.commit(keep, frame("errors", extra))
         if csv_copies:

@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -124,11 +125,12 @@ class State:
                     held[same] = names[i]  # its copies wait for it to be read
         return found, read
 
-    def copy(self, targets: dict[tuple[str, str], list[str]]) -> None:
+    def copy(self, targets: dict[tuple[str, str], list[str]]) -> Iterator[str]:
         """Copy the rows of files the store holds, those of the last build and those this one has
         read ((source name, sha256) → new names), into new parts: one part for the files of one
-        source part, as a chunk read would write them. The sha256 tells a source read anew (with
-        other bytes) from the one copied (its old rows, in its old part)."""
+        source part, as a chunk read would write them; each part's name is yielded once it is
+        written. The sha256 tells a source read anew (with other bytes) from the one copied (its
+        old rows, in its old part)."""
         if not targets:
             return
         index = pd.concat([self.index, *self._journal()], ignore_index=True).drop_duplicates(["file", "sha256"], keep="last")
@@ -146,6 +148,7 @@ class State:
             reports = rows.iloc[[i for i, f in enumerate(rows["file"]) for _ in copies[f]]].reset_index(drop=True)
             reports["file"] = [n for f in rows["file"] for n in copies[f]]
             self.add({**tables, "reports": reports.assign(part=new)})
+            yield new
 
     def _journal(self) -> list[pd.DataFrame]:
         """The index rows of the chunks this build has finished."""
