@@ -77,7 +77,8 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
             by_file.setdefault(entry["file"], []).append(entry)
         keep, todo = state.split(names, shas)
         # the same bytes are read once: a file moved, renamed or copied gets the rows of its source
-        found, todo = state.sources(todo, names, shas, {i: format_of(files[i]) for i in todo}, set(by_file))
+        copies, todo = state.sources(todo, names, shas, {i: format_of(files[i]) for i in todo}, set(by_file))
+        n_copies = sum(map(len, copies.values()))
         tasks, start = [], 0
         for size in chunk_sizes(len(todo), jobs or default_jobs()):
             chunk = [(str(files[i]), names[i]) for i in todo[start:start + size]]
@@ -89,19 +90,16 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
         if progress and tasks:
             from tqdm import tqdm
 
-            finished = tqdm(finished, total=len(tasks), desc=f"reading {len(todo)} report(s) ({len(keep)} unchanged, {len(found)} moved or copied)", unit="chunk", disable=None)
+            finished = tqdm(finished, total=len(tasks), desc=f"reading {len(todo)} report(s) ({len(keep)} unchanged, {n_copies} moved or copied)", unit="chunk", disable=None)
         lean_memory()
         for _, tables in finished:
             state.add(tables)
             lean_memory()
-        targets: dict[tuple[str, str], list[str]] = {}
-        for i, source in found.items():
-            targets.setdefault((source, shas[i]), []).append(names[i])
-        copied = state.copy(targets)
-        if progress and targets:
+        copied = state.copy(copies)
+        if progress and copies:
             from tqdm import tqdm
 
-            copied = tqdm(copied, desc=f"copying the rows of {len(found)} file(s) moved or copied", unit="part", disable=None)
+            copied = tqdm(copied, desc=f"copying the rows of {n_copies} file(s) moved or copied", unit="part", disable=None)
         for _ in copied:
             pass
         extra = check_manifest(folder, files, shas) + _corrections_without_file(entries, set(names), str(corrections or ""))

@@ -103,27 +103,28 @@ class State:
         todo = [i for i, (n, s) in enumerate(zip(names, shas)) if known.get(n) != s]
         return self.index[[now.get(f) == s for f, s in zip(files, before)]], todo
 
-    def sources(self, todo: list[int], names: list[str], shas: list[str], formats: dict[int, str], corrected: set[str]) -> tuple[dict[int, str], list[int]]:
+    def sources(self, todo: list[int], names: list[str], shas: list[str], formats: dict[int, str], corrected: set[str]) -> tuple[dict[tuple[str, str], list[str]], list[int]]:
         """Of the files to read, those with the bytes of a file the store holds (moved, renamed or
-        copied since the last build) or of another file to read (a copy), each with the file its
-        rows will be copied from; and the files left to read. Rows are copied only where reading
-        would give the same ones but the name: the same reader (format), no corrections for
-        either file, bytes that could be read (a sha256)."""
+        copied since the last build) or of another file to read (a copy), by the file their rows
+        will be copied from and its sha256 (as `copy` takes them); and the files left to read.
+        Rows are copied only where reading would give the same ones but the name: the same reader
+        (format), no corrections for either file, bytes that could be read (a sha256)."""
         index = self.index[["file", "sha256", "format"]]
         held = {}
         for file, sha, fmt in zip(*(index[c].tolist() for c in index.columns)):
             if sha and file not in corrected:
                 held.setdefault((sha, fmt), file)
-        found, read = {}, []
+        copies: dict[tuple[str, str], list[str]] = {}
+        read = []
         for i in todo:
             same = (shas[i], formats[i])
             if same in held and names[i] not in corrected:
-                found[i] = held[same]
+                copies.setdefault((held[same], shas[i]), []).append(names[i])
             else:
                 read.append(i)
                 if shas[i] and names[i] not in corrected:
                     held[same] = names[i]  # its copies wait for it to be read
-        return found, read
+        return copies, read
 
     def copy(self, targets: dict[tuple[str, str], list[str]]) -> Iterator[str]:
         """Copy the rows of files the store holds, those of the last build and those this one has
