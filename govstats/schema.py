@@ -137,7 +137,10 @@ def frame(table: str, rows: list[dict]) -> pd.DataFrame:
 
 
 def _typed(values: list, dtype: str):
-    array = pa.array(values, _ARROW[dtype], from_pandas=True)  # from_pandas: NaN is empty too
+    try:
+        array = pa.array(values, _ARROW[dtype], from_pandas=True)  # from_pandas: NaN is empty too
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a value of another type (3.0 for an integer, 2020 for a string): as pandas converts it
+        return _conformed(pd.Series(values, dtype=object), dtype)
     if dtype == "string":
         return pd.arrays.ArrowStringArray(array.fill_null(""))
     return pd.api.types.pandas_dtype(dtype).__from_arrow__(array)
@@ -150,8 +153,9 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """The table's columns, in order, with its dtypes ('' for a missing string)."""
     df = df.reindex(columns=columns(table)).reset_index(drop=True)
     for col, dtype in dtypes(table).items():
-        if dtype == "string":
-            df[col] = df[col].astype("string").fillna("")
-        else:
-            df[col] = pd.array(df[col].tolist(), dtype=dtype)
+        df[col] = _conformed(df[col], dtype)
     return df
+
+
+def _conformed(column: pd.Series, dtype: str):
+    return column.astype("string").fillna("") if dtype == "string" else pd.array(column.tolist(), dtype=dtype)

@@ -12,7 +12,7 @@ import govstats.pipeline
 import govstats.report
 from govstats.engine import CHUNK, chunk_sizes
 from govstats.export import build, load
-from govstats.schema import TABLES
+from govstats.schema import TABLES, frame
 
 SORT = {"reports": ["file"], "facts": ["file", "source", "key", "applicant_type", "area", "period", "line", "col"],
         "unmapped": ["file", "line", "col"], "errors": ["file", "code", "message"], "checks": ["file", "check", "period"],
@@ -212,6 +212,22 @@ def test_a_build_cut_short_keeps_what_it_finished(folder, one_process, tmp_path,
     live = set(pd.read_parquet(out / "reports.parquet")["part"])
     assert {_part_of(p) for p in out.rglob("*.parquet") if p.parent != out} == live  # the parts cut off are gone
     assert len({p.split("-")[0] for p in live}) == 2 and not (out / "_journal").exists()
+
+
+def test_a_table_from_row_dicts_keeps_blanks_and_converts_as_pandas_does():
+    """frame() builds a chunk's tables in Arrow at once: a key a row lacks, None and NaN are
+    empty ('' in a string column, NA in a number one; never 0), and a value of another type is
+    converted as pandas converts it (an integer column given 3.0, a string column given 2020)."""
+    rows = [{"file": "a", "key": "k", "value": 2, "line": 3, "period": ""},
+            {"file": "b", "value": float("nan"), "line": 4.0, "period": 2020, "evidence": None}]
+    df = frame("facts", rows)
+    assert list(df.columns) == [name for name, _, _ in TABLES["facts"]]
+    assert dict(df.dtypes.astype(str)) == {name: {"string": "string"}.get(dtype, dtype) for name, dtype, _ in TABLES["facts"]}
+    assert df["key"].tolist() == ["k", ""] and df["evidence"].tolist() == ["", ""]
+    assert df["value"].iloc[0] == 2.0 and pd.isna(df["value"].iloc[1]) and df["col"].isna().all()
+    assert df["line"].tolist() == [3, 4] and df["period"].tolist() == ["", "2020"]
+    empty = frame("facts", [])
+    assert empty.empty and empty.dtypes.equals(df.dtypes)
 
 
 def test_a_chunk_leaves_the_cycle_collector_as_it_found_it():
