@@ -224,9 +224,10 @@ def _sentence(text: Text, start: int, end: int, ctx: Context) -> list[dict]:
         else:
             facts += _proactive(mention) or _requests(mention) or _responses(mention)
         previous_end = m.end()
-    for i, clause_start in enumerate(clauses):
-        clause_end = clauses[i + 1] - 1 if i + 1 < len(clauses) else end
-        facts += _negations(text, start, clause_start, clause_end, ctx)
+    if NEGATION.search(s, start):  # most sentences deny nothing: a clause can only if its sentence does
+        for i, clause_start in enumerate(clauses):
+            clause_end = clauses[i + 1] - 1 if i + 1 < len(clauses) else end
+            facts += _negations(text, start, clause_start, clause_end, ctx)
     return facts
 
 
