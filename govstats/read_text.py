@@ -161,6 +161,8 @@ class _Blocks:
         self.lines = [ln.replace("\f", "") for ln in doc.lines]
         self.wrap_width = _wrap_width(self.lines, doc.squeezed)
         self.paragraph: list[tuple[int, str, str]] = []  # (line index, text, text squeezed)
+        self.head = ""  # the paragraph so far, squeezed
+        self.ends_sentence = False  # whether it ends a sentence (closing quotes and brackets aside)
         self.tables = tables or {}
         self.wraps = wraps
 
@@ -294,17 +296,21 @@ class _Blocks:
         if self.paragraph and not self._joins(squeezed):
             self._flush()
         self.paragraph.append((i, line, squeezed))
+        self.head += squeezed
+        ending = line.rstrip("」”’）)\"'")
+        if ending:  # a line of closing marks only leaves the paragraph's ending as it was
+            self.ends_sentence = ending.endswith(_TERMINAL)
 
     def _joins(self, following: str) -> bool:
         """Does the line (`following`, squeezed) continue the paragraph (a hard wrap), or start a new one?"""
         last = self.paragraph[-1]
         if self.wraps is not None and not self.wraps[last[0]]:
             return False  # the last line ended before the right margin
-        if "".join(t for _, t, _ in self.paragraph).rstrip("」”’）)\"'").endswith(_TERMINAL):
+        if self.ends_sentence:
             return False
         if _HEADING.match(following) or _DATE_LINE.match(following):
             return False
-        head = "".join(c for _, _, c in self.paragraph)
+        head = self.head
         if head.startswith(("附件", "附表")) or _DATE_LINE.match(head):
             return False
         if _HEADING.match(head) and len(head) <= 30 and "。" not in head:
@@ -325,7 +331,7 @@ class _Blocks:
             spans.append((len(text), i + 1))
             text += line
         self.doc.blocks.append(Paragraph(text=text, spans=spans, page=self.pages[self.paragraph[0][0]]))
-        self.paragraph = []
+        self.paragraph, self.head, self.ends_sentence = [], "", False
 
 
 def _has_clause(text: str) -> bool:
