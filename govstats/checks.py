@@ -122,27 +122,37 @@ def _best_values(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     bad = pairs[~pairs["agree"]]
     conflicts = _joined(bad, "prose " + bad["shown_n"] + " (" + bad["evidence_n"] + _at(bad["line_n"]) + ")")
 
-    b = table[values].merge(first[values], on="gid", how="outer", suffixes=("_t", "_n"), indicator=True)  # sorted by gid
-    b = b.join(f.drop_duplicates("gid").set_index("gid")[DIMS], on="gid")
-    has_t, has_n = b["_merge"] != "right_only", b["_merge"] != "left_only"
-    t_said, n_said = has_t & b["stated_t"].eq(True), has_n & b["stated_n"].eq(True)
+    # each figure's row: its table fact, unless the cell is blank and the prose states it
+    t_fid, n_fid = _by_figure(table, len(f)), _by_figure(first, len(f))
+    gids = np.flatnonzero((t_fid >= 0) | (n_fid >= 0))
+    t_fid, n_fid = t_fid[gids], n_fid[gids]
+    stated = f["stated"].to_numpy()
+    has_t, has_n = t_fid >= 0, n_fid >= 0
+    t_said, n_said = has_t & stated[t_fid], has_n & stated[n_fid]  # index -1 where absent: masked
     pick_t = has_t & (t_said | ~n_said)
-    for col in ["sha256", "period", "v", "unit", "qualifier", "source", "evidence", "line", "page", "shown"]:
-        b[col] = b[f"{col}_t"].where(pick_t, b[f"{col}_n"])
-    b["conflict"], b["inconsistent"] = b["gid"].map(conflicts), b["gid"].map(inconsistent)
-    table_conflict = pick_t & b["conflict"].notna()
-    prose_conflict = ~pick_t & b["inconsistent"].notna()
+    b = f.take(np.where(pick_t, t_fid, n_fid)).reset_index(drop=True)  # in gid order
+    conflict, other = conflicts.reindex(gids).to_numpy(), inconsistent.reindex(gids).to_numpy()
+    table_conflict = pick_t & pd.notna(conflict)
+    prose_conflict = ~pick_t & pd.notna(other)
     blank_cell = ~pick_t & has_t
     b["agreement"] = np.select([table_conflict | prose_conflict, t_said & n_said], ["conflict", "agree"], "single")
     b["check"] = np.select([table_conflict, prose_conflict], ["table_vs_narrative", "narrative_inconsistent"], "")
-    blank = b[blank_cell]
-    blank_note = ("table cell " + blank["shown_t"] + " (" + blank["evidence_t"] + _at(blank["line_t"]) + ")").reindex(b.index)
-    noted = table_conflict | blank_cell | prose_conflict
-    texts = zip(b["conflict"].where(table_conflict, "")[noted], blank_note.where(blank_cell, "")[noted], b["inconsistent"].where(prose_conflict, "")[noted])
-    b["alternative"] = ""
-    b.loc[noted, "alternative"] = ["; ".join(t for t in row if isinstance(t, str) and t) for row in texts]
+    cells = f.take(t_fid[blank_cell])
+    notes = dict(zip(np.flatnonzero(blank_cell), "table cell " + cells["shown"] + " (" + cells["evidence"] + _at(cells["line"]) + ")"))
+    alternative = np.full(len(b), "", dtype=object)
+    for i in np.flatnonzero(table_conflict | blank_cell | prose_conflict):
+        texts = (conflict[i] if table_conflict[i] else "", notes.get(i, ""), other[i] if prose_conflict[i] else "")
+        alternative[i] = "; ".join(t for t in texts if t)
+    b["alternative"] = alternative
     b["value"] = b["v"]
     return b, pairs
+
+
+def _by_figure(rows: pd.DataFrame, size: int) -> np.ndarray:
+    """The row number (fid) of each figure's fact in `rows` (one a figure), indexed by gid; -1 for none."""
+    fid = np.full(size, -1)
+    fid[rows["gid"].to_numpy()] = rows["fid"].to_numpy()
+    return fid
 
 
 def _first(df: pd.DataFrame) -> pd.DataFrame:
