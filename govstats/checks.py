@@ -90,7 +90,8 @@ def run_checks(facts: pd.DataFrame, unmapped: pd.DataFrame, reports: pd.DataFram
 
 def _canonical(df: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
     """Rows of parsed reports, with a float value `v` and the canonical period."""
-    df = df[df["file"].isin(parsed["file"])].reset_index(drop=True)
+    kept = df["file"].isin(parsed["file"])
+    df = df.reset_index(drop=True) if kept.all() else df[kept].reset_index(drop=True)  # a copy of every row only when some go
     year = dict(zip(parsed["file"], parsed["report_year"].astype("string").fillna("")))
     df["pcanon"] = df["period"].where(df["period"] != "", df["file"].map(year))
     df["v"] = df["value"].to_numpy(dtype="float64", na_value=np.nan)
@@ -193,9 +194,8 @@ def _identity_checks(best: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
     indexed by key and by applicant column: a chunk's reports have few figures per equation, and
     pandas' cost per operation outweighs the work."""
     rules = list(load_identities().itertuples())
-    records = _records(best[[*DIMS, "v", "qualifier", "source", "line", "shown"]])
-    for r in records:
-        r["line"] = None if pd.isna(r["line"]) else r["line"]
+    line = best["line"].astype(object)
+    records = _records(best[[*DIMS, "v", "qualifier", "source", "shown"]].assign(line=line.where(line.notna(), None)))
     figures = _Index(records)
     template = dict(zip(parsed["file"], parsed["template"]))
     derived = _derive(figures, rules, template)
