@@ -29,6 +29,8 @@ FULL_WIDTH = "".join(unicodedata.normalize("NFKC", chr(c)) if 0xFF01 <= c <= 0xF
 
 
 def nfkc(text: str) -> str:
+    if unicodedata.is_normalized("NFKC", text):  # ASCII and most Chinese lines: one quick pass, nothing to change
+        return text
     return unicodedata.normalize("NFKC", text.translate(FULL_WIDTH))
 
 
