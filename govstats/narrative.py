@@ -245,6 +245,11 @@ def _named_in_order(mt: "Mention") -> list[str]:
 def _number(num: str) -> Decimal | None:
     if num[0].isdigit():
         return Decimal(num.replace(",", ""))
+    return _number_in_words(num)
+
+
+@functools.lru_cache(maxsize=1 << 12)  # cn2an is slow, and numerals in words repeat (一, 两, 三…)
+def _number_in_words(num: str) -> Decimal | None:
     if num[0] in "十百千":
         num = "一" + num  # `千余条`
     import cn2an  # when a numeral is written in words: its import alone takes ~0.15 s
