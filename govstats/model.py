@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from .normalize import squeeze
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a tuple: made several times faster than a frozen dataclass (a report has hundreds)
     text: str
     line: int | None = None
     page: int | None = None
