@@ -15,6 +15,7 @@ import functools
 import itertools
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import NamedTuple
 
 from .normalize import compact, header_key, label_key, stripped_label_key
 
@@ -131,8 +132,7 @@ def load_catalogue() -> Catalogue:
 # ---------------------------------------------------------------- matching
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):  # a tuple: made several times faster than a frozen dataclass
     indicator: Indicator | None  # None when the label is a section heading with no entry
     method: str  # exact | stripped | prefix | fuzzy | section
     section_key: str = ""
