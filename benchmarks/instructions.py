@@ -32,7 +32,9 @@ def inner(corpus: Path, n: int) -> None:
     files = input_files(corpus)
     if len(files) < 40 + n:
         raise SystemExit(f"{corpus} holds {len(files)} files: {40 + n} are needed")
-    task = lambda part, chosen: Task(part, tuple((str(p), str(p.relative_to(corpus))) for p in chosen))  # noqa: E731
+    def task(part: str, chosen: list[Path]) -> Task:
+        return Task(part, tuple((str(p), str(p.relative_to(corpus))) for p in chosen))
+
     read_task(task("warm", files[:40]))
     count = ["callgrind_control", "-i", "on", str(os.getpid())]
     subprocess.run(count, check=True, stdout=subprocess.DEVNULL)

@@ -139,7 +139,7 @@ def frame(table: str, rows: list[dict]) -> pd.DataFrame:
 def _typed(values: list, dtype: str):
     try:
         array = pa.array(values, _ARROW[dtype], from_pandas=True)  # from_pandas: NaN is empty too
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a value of another type (3.0 for an integer, 2020 for a string): as pandas converts it
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # another type (3.0 for an integer, 2020 for a string): as pandas converts it
         return _conformed(pd.Series(values, dtype=object), dtype)
     if dtype == "string":
         return pd.arrays.ArrowStringArray(array.fill_null(""))
