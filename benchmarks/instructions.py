@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,6 +58,8 @@ def main() -> int:
         import synth_corpus
 
         synth_corpus.generate(corpus, 1000, seed=0)
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind): it counts the instructions")
     with tempfile.TemporaryDirectory() as tmp:
         run = subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/callgrind.out",
                               sys.executable, __file__, "--inner", "--corpus", str(corpus), "--n", str(args.n)],
