@@ -4,7 +4,6 @@ intact (UTF-8 with BOM), and a data dictionary generated from the schema and the
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,7 @@ from .checks import RANK, run_checks
 from .corrections import apply_corrections, load_corrections
 from .narrative import narrative_keys
 from .engine import Task, chunk_sizes, default_jobs, lean_memory, run
-from .errors import ReportError
-from .pipeline import MANIFEST_NAME, ReportResult, format_of, input_files, read_bytes
+from .pipeline import MANIFEST_NAME, ReportResult, format_of, input_files
 
 
 @dataclass
@@ -69,9 +67,9 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     entries = load_corrections(corrections) if corrections else []
     files = input_files(folder, out)
     names = [str(p.relative_to(folder)) for p in files]
-    shas = [_sha256(p) for p in files]
     # the store is locked while it is written, and let go however the build ends
     with store.State.open(out, fingerprint=store.fingerprint(entries), full=full) as state:
+        shas = store.file_hashes(out, files, remembered=not full)
         by_file: dict[str, list[dict]] = {}
         for entry in entries:
             by_file.setdefault(entry["file"], []).append(entry)
@@ -112,14 +110,6 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
 
 class OutputFolderError(ValueError):
     """The output folder given is the input folder."""
-
-
-def _sha256(path: Path) -> str:
-    """The file's sha256; '' when it cannot be read (the reading task reports why)."""
-    try:
-        return hashlib.sha256(read_bytes(path)).hexdigest()
-    except ReportError:
-        return ""
 
 
 def _corrections_without_file(entries: list[dict], present: set[str], source: str) -> list[dict]:

@@ -6,6 +6,7 @@ report year, written chunk by chunk as the build goes.
     out/build_errors.parquet                 problems of the folder, not of one file (manifest, corrections)
     out/_build.json                          what built the store: govstats version and code, corrections
     out/_journal/<part>.parquet              index rows of the chunks written by a build not yet finished
+    out/_hashes.parquet                      each input file's sha256 with the stat it was taken at
     out/.lock                                held by the build writing the store: one at a time
 
 A file's rows live in the part named in its index row. An incremental build reads only new and
@@ -23,6 +24,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -44,6 +46,11 @@ os.environ.setdefault("ACERO_ALIGNMENT_HANDLING", "reallocate")
 
 PARTED = [name for name in schema.TABLES if name != "reports"]
 JOURNAL = "_journal"
+HASHES = "_hashes.parquet"
+# a file changed less than this before it was hashed is hashed again by the next build: a file's
+# times are coarse (2 s on FAT; the kernel stamps them from a clock a tick behind the real one), so
+# a second change that soon could leave them as the first change left them
+RACY_NS = 2_000_000_000
 ARROW = {"string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64()}
 YEAR = ds.partitioning(pa.schema([("report_year", pa.int32())]), flavor="hive")
 
@@ -197,6 +204,50 @@ class State:
         if self.lock is not None:
             self.lock.close()  # closing the file releases the lock
             self.lock = None
+
+
+def file_hashes(out: Path, files: list[Path], remembered: bool = True) -> list[str]:
+    """Each file's sha256 ('' when it cannot be read). As git tells unchanged files, a file is not
+    read again when its size, modification and change times, inode and device are all as they
+    were when a build into this store hashed it (`out/_hashes.parquet`): the change time is set by
+    the system on every write and no program can set it back, so an edit that keeps the size and
+    restores the modification time (`cp -p`, `rsync -t`, `touch -d`) still shows. A file changed
+    less than RACY_NS before it was hashed is not remembered, nor is one that cannot be read.
+    `remembered=False` reads and hashes every file (`--full`)."""
+    path = out / HASHES
+    known: dict[str, tuple[str, str]] = {}
+    if remembered and path.exists():
+        try:
+            table = pq.read_table(path, columns=["path", "stat", "sha256"])
+            known = {p: (st, sha) for p, st, sha in zip(*(table[c].to_pylist() for c in table.column_names))}
+        except (OSError, pa.ArrowException, KeyError):  # unreadable or of another layout: every file is read
+            pass
+    now = time.time_ns()  # before any file is looked at: a change after it is after its reading
+    shas, rows = [], []
+    for file in files:
+        where = os.path.abspath(file)
+        try:
+            st = os.stat(where)
+        except OSError:  # the reading task reports why
+            shas.append("")
+            continue
+        stat = f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
+        stat_then, sha = known.get(where, ("", ""))
+        if stat_then != stat:
+            sha = _sha256(file)
+        shas.append(sha)
+        if sha and max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS:
+            rows.append((where, stat, sha))
+    _write_whole(pd.DataFrame(rows, columns=["path", "stat", "sha256"]), path)
+    return shas
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256; '' when it cannot be read (the reading task reports why)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _index(out: Path) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from conftest import RAW
 
 import govstats.pipeline
 import govstats.report
+from govstats import store
 from govstats.engine import CHUNK, chunk_sizes
 from govstats.export import build, load
 from govstats.schema import TABLES, frame
@@ -110,6 +111,45 @@ def test_an_unchanged_file_is_never_read_twice(tmp_path, monkeypatch):
     sources, statuses = fresh.facts["source"].value_counts(), fresh.checks["status"].value_counts()
     assert f"{sources['table']} table facts, {sources['narrative']} prose facts, {len(fresh.unmapped)} unmapped cells" in text
     assert "checks: " + ", ".join(f"{statuses.get(s, 0)} {s}" for s in govstats.report.STATUSES) in text
+
+
+def test_a_file_is_hashed_again_only_when_its_size_times_or_inode_changed(tmp_path, monkeypatch):
+    """As git tells unchanged files: an edit that keeps the size and puts the modification time
+    back still shows (its change time); a file changed just before it was hashed is not
+    remembered; --full and an unreadable record hash every file."""
+    folder = corpus(tmp_path, copies=1)
+    out = tmp_path / "out"
+    hashed = []
+    original = store._sha256
+    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(path.name) or original(path))
+
+    def again(**options):
+        hashed.clear()
+        return build(folder, out, progress=False, jobs=1, csv_copies=False, **options)
+
+    monkeypatch.setattr(store, "RACY_NS", 10**15)  # every file changed "just before" it was hashed
+    again(load_result=False)
+    again(load_result=False)
+    assert len(hashed) == 5
+    monkeypatch.setattr(store, "RACY_NS", 0)  # as if the files had been written long before
+    again(load_result=False)
+    again(load_result=False)
+    assert hashed == []
+    edited = folder / "000_003_65346d4e8b8906da.txt"
+    before = edited.stat()
+    edited.write_text(edited.read_text(encoding="utf-8").replace("101", "102"), encoding="utf-8")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (edited.stat().st_size, edited.stat().st_mtime_ns, edited.stat().st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    dataset = again()
+    assert hashed == [edited.name]
+    website = dataset.facts[(dataset.facts["file"] == edited.name) & (dataset.facts["key"] == "channel_website")]
+    assert list(website["value"]) == [102.0]
+    again(full=True, load_result=False)
+    assert len(hashed) == 5
+    (out / store.HASHES).write_bytes(b"not parquet")
+    dataset = again()
+    assert len(hashed) == 5
+    assert_same(dataset, build(folder, tmp_path / "fresh", progress=False, jobs=1))
 
 
 def test_loading_reads_only_the_columns_and_years_asked_for(one_process, folder, tmp_path):
