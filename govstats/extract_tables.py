@@ -9,6 +9,7 @@ A blank cell is `missing`, never 0; a row no catalogue entry fits is kept as unm
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -224,6 +225,10 @@ class _TableReader:
         header = state.header
         state.evidence = " | ".join(t.strip() for t in state.row.texts if compact(t))
         state.label_printed = " / ".join(t.strip() for t in state.labels)
+        unit_column = header.unit_column
+        unit_text = compact(state.aligned[unit_column.index]) if unit_column is not None else ""
+        state.unit_printed = unit_text if unit_text in UNITS else ""
+        state.lines_wrapped = ",".join(map(str, state.wrapped_lines))
         label = state.labels[-1] if state.labels else ""
         for context in state.labels[:-1]:  # `（三）不予公开` before `1.属于国家秘密` sets the context
             self.matcher.match([context], allow_loose=False)
@@ -285,28 +290,29 @@ class _TableReader:
         original = column.index - state.pad  # position in the row as printed
         cells = state.row.cells
         cell = cells[original] if 0 <= original < len(cells) else None
-        unit_column = state.header.unit_column
-        unit_text = compact(state.aligned[unit_column.index]) if unit_column is not None else ""
-        evidence = state.evidence
-        if column.path:
-            evidence += " ‹" + " / ".join(compact(p) for p in column.path) + "›"
         return {
             "applicant_type": column.applicant_type,
             "area": "",
             "period": column.period,
             "source": "table",
-            "evidence": evidence,
+            "evidence": state.evidence + _shown_path(column.path) if column.path else state.evidence,
             "label_printed": state.label_printed,
             "value_printed": state.aligned[column.index].strip(),
-            "unit_printed": unit_text if unit_text in UNITS else "",
+            "unit_printed": state.unit_printed,
             "template": self.result.template,
             "table": self.table.index,
             "row": state.number,
             "col": original + 1 if cell is not None else None,
             "line": (cell.line if cell is not None else state.row.line),
             "page": (cell.page if cell is not None else state.row.page),
-            "lines_wrapped": ",".join(str(n) for n in state.wrapped_lines),
+            "lines_wrapped": state.lines_wrapped,
         }
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a header's columns serve every row below it
+def _shown_path(path: tuple[str, ...]) -> str:
+    """A column's header cells, as a cell's evidence names them."""
+    return " ‹" + " / ".join(compact(p) for p in path) + "›"
 
 
 @dataclass
@@ -321,5 +327,7 @@ class _RowState:
     n_facts: int = 0
     n_unmapped: int = 0
     wrapped_lines: list[int] = field(default_factory=list)
-    evidence: str = ""  # the row as printed, and its labels: set by _emit, shared by its cells
+    evidence: str = ""  # the row as printed, its labels, unit and wrapped lines: set by _emit, shared by its cells
     label_printed: str = ""
+    unit_printed: str = ""
+    lines_wrapped: str = ""
