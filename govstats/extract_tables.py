@@ -110,16 +110,20 @@ class _TableReader:
     # -- headers
 
     def _is_header(self, texts: list[str]) -> bool:
-        cells = [t for t in texts if compact(t)]
-        hits = 0
-        for text in cells:
-            if _YEAR.fullmatch(compact(text)):
+        cells = hits = years = 0
+        vocabulary = self.catalogue.column_vocabulary
+        for text in texts:
+            if not compact(text):
                 continue
-            if parse_value(text).value is not None:
+            cells += 1
+            year, value, key = _header_cell(text)
+            if year:
+                years += 1
+            elif value:
                 return False
-            hits += header_key(text) in self.catalogue.column_vocabulary
-        year_cells = sum(bool(_YEAR.fullmatch(compact(t))) for t in cells)
-        return hits >= 1 and (len(cells) >= 2 or hits + year_cells == len(cells))
+            else:
+                hits += key in vocabulary
+        return hits >= 1 and (cells >= 2 or hits + years == cells)
 
     def _header(self, rows: list[Row]) -> Header:
         width = max(len(r.cells) for r in rows)
@@ -307,6 +311,12 @@ class _TableReader:
             "page": (cell.page if cell is not None else state.row.page),
             "lines_wrapped": state.lines_wrapped,
         }
+
+
+@functools.lru_cache(maxsize=1 << 14)  # cells repeat across rows and reports
+def _header_cell(text: str) -> tuple[bool, bool, str]:
+    """Of a cell that is not blank, what tells a header row: (a year, a number, its header key)."""
+    return bool(_YEAR.fullmatch(compact(text))), parse_value(text).value is not None, header_key(text)
 
 
 @functools.lru_cache(maxsize=1 << 12)  # a header's columns serve every row below it
