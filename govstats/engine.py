@@ -9,15 +9,15 @@ machine, by the build's process when they come back from a Dask cluster.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import gc
-import itertools
 import os
 import select
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,12 @@ class Task:
     corrections: tuple[dict, ...] = ()  # entries of the corrections file for these files
     corrections_source: str = ""
     out: str = ""  # the store folder, when the task writes its own rows (this machine's processes); else they come back
+
+    def alone(self, k: int) -> "Task":
+        """The task's k-th file as a task of its own, in a part of its own."""
+        path, name = self.files[k]
+        fixes = tuple(e for e in self.corrections if e["file"] == name)
+        return Task(f"{self.part}-{k:03d}", ((path, name),), fixes, self.corrections_source, self.out)
 
 
 def chunk_sizes(n: int, workers: int) -> list[int]:
@@ -48,9 +54,12 @@ def run_task(task: Task) -> dict:
     """Read the task's files and return its tables (schema.TABLES, as store.to_parts makes them),
     every row tagged with the part; a task given the store folder writes all but the reports
     there itself and returns the reports only (the build's process then has little to do)."""
+    return _written(task, read_task(task))
+
+
+def _written(task: Task, tables: dict) -> dict:
     from .store import write_parts
 
-    tables = read_task(task)
     if not task.out:
         return tables
     write_parts(Path(task.out), tables)
@@ -59,9 +68,7 @@ def run_task(task: Task) -> dict:
 
 def read_task(task: Task) -> dict:
     """The task's files read, corrected and checked: its tables, every row tagged with the part."""
-    from .export import to_dataset
     from .pipeline import process_file
-    from .store import to_parts
 
     lean_memory()
     with fewer_collections():
@@ -70,8 +77,22 @@ def read_task(task: Task) -> dict:
             result = process_file(path, name)
             result.document = None
             results.append(result)
-        dataset = to_dataset(results, list(task.corrections), task.corrections_source)
-        return to_parts({name: df.assign(part=task.part) for name, df in vars(dataset).items()})
+        return _tables(task, results)
+
+
+def _tables(task: Task, results: list) -> dict:
+    from .export import to_dataset
+    from .store import to_parts
+
+    dataset = to_dataset(results, list(task.corrections), task.corrections_source)
+    return to_parts({name: df.assign(part=task.part) for name, df in vars(dataset).items()})
+
+
+def _reader_died(task: Task) -> dict:
+    """The tables of a task of one file whose reading ended the process reading it."""
+    from .pipeline import reader_died
+
+    return _written(task, _tables(task, [reader_died(*task.files[0])]))
 
 
 @contextlib.contextmanager
@@ -134,25 +155,55 @@ def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, sched
         for task in tasks:
             yield task, run_task(task)
         return
+    # a few tasks in flight per worker, no more: a finished task's tables are dropped once
+    # written, so memory stays flat however many tasks there are
+    yield from _surviving_deaths(tasks, lambda queue, in_flight: _pooled(queue, min(jobs, in_flight), in_flight), 2 * jobs)
+
+
+def _surviving_deaths(tasks: list[Task], attempt: Callable, in_flight: int) -> Iterator[tuple[Task, dict]]:
+    """Each task with its tables, whatever worker processes die. A worker killed by the system
+    (most likely for the memory it took) or by a crash in a library takes the tasks it held with
+    it (on this machine, every task in flight: the pool breaks), and which file killed it is not
+    known: their files are read again one at a time, so that a death names its file, which
+    fails (`reader_died`). `attempt(queue, n)` runs the queued tasks, n at a time, and returns those
+    lost with a worker."""
+    queue = collections.deque(tasks)
+    while queue:
+        lost = yield from attempt(queue, in_flight)
+        alone = collections.deque(task.alone(k) for task in lost for k in range(len(task.files)))
+        while alone:
+            for task in (yield from attempt(alone, 1)):
+                yield task, _reader_died(task)
+
+
+def _pooled(queue: collections.deque, workers: int, in_flight: int) -> Generator[tuple[Task, dict], None, list[Task]]:
+    """Each task taken from the queue, with its tables, on a pool of `workers` processes with at
+    most `in_flight` tasks at once; returns the tasks lost if a worker died, leaving the rest queued."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
-    queue = iter(tasks)
     # workers forked from a fresh server process, not from this one: they do not inherit the
     # build's index and file list (memory that every forked worker would count again)
     context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_end_with, initargs=(os.getpid(), context.get_start_method())) as pool:
-        # a few tasks in flight per worker, no more: a finished task's tables are dropped once
-        # written, so memory stays flat however many tasks there are
-        pending = {pool.submit(run_task, task): task for task in itertools.islice(queue, 2 * jobs)}
-        while pending:
+    lost: list[Task] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(), context.get_start_method())) as pool:
+        pending, finished = {}, []
+        while True:
+            while queue and not lost and len(pending) < in_flight:
+                task = queue.popleft()
+                pending[pool.submit(run_task, task)] = task
+            yield from finished  # once the tasks that follow them are on their way
+            if not pending:
+                return lost
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            finished = []
             for future in done:
                 task = pending.pop(future)
-                following = next(queue, None)
-                if following is not None:
-                    pending[pool.submit(run_task, following)] = following
-                yield task, future.result()
+                try:
+                    finished.append((task, future.result()))
+                except BrokenProcessPool:  # every task in flight fails with it
+                    lost.append(task)
 
 
 def _end_with(build: int, method: str) -> None:
@@ -193,13 +244,40 @@ def wait_for_end(pid: int, method: str, poll: float = 0.5) -> None:
         time.sleep(poll)
 
 
+def _on_dask(client, queue: collections.deque, in_flight: int) -> Generator[tuple[Task, dict], None, list[Task]]:
+    """As _pooled, on a Dask cluster: a task is lost when it has ended every worker it ran on (Dask's
+    `allowed-failures`); the others go on."""
+    from dask.distributed import KilledWorker, as_completed
+
+    by_key, futures, lost = {}, as_completed(), []
+
+    def submit() -> None:
+        task = queue.popleft()
+        future = client.submit(run_task, task, pure=False)
+        by_key[future.key] = task
+        futures.add(future)
+
+    for _ in range(min(len(queue), in_flight)):
+        submit()
+    for future in futures:
+        task = by_key.pop(future.key)
+        if queue:
+            submit()
+        try:
+            yield task, future.result()
+        except KilledWorker:
+            lost.append(task)
+        future.release()
+    return lost
+
+
 class SchedulerError(OSError):
     """The Dask scheduler given cannot be reached."""
 
 
 def _run_dask(tasks: list[Task], scheduler: str | None, jobs: int | None):
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
+        from dask.distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - depends on the extra
         raise SystemExit("--engine dask needs dask.distributed: pip install 'govstats[dask]'") from exc
     cluster = None
@@ -212,24 +290,8 @@ def _run_dask(tasks: list[Task], scheduler: str | None, jobs: int | None):
         cluster = LocalCluster(n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        queue = iter(tasks)
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        first = list(itertools.islice(queue, 2 * workers))  # a few in flight per worker, as above
-        by_key = {}
-        futures = as_completed()
-        for task in first:
-            future = client.submit(run_task, task, pure=False)
-            by_key[future.key] = task
-            futures.add(future)
-        for future in futures:
-            task = by_key.pop(future.key)
-            following = next(queue, None)
-            if following is not None:
-                new = client.submit(run_task, following, pure=False)
-                by_key[new.key] = following
-                futures.add(new)
-            yield task, future.result()
-            future.release()
+        yield from _surviving_deaths(tasks, lambda queue, in_flight: _on_dask(client, queue, in_flight), 2 * workers)
     finally:
         client.close()
         if cluster is not None:

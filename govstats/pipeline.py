@@ -51,21 +51,34 @@ def process_file(path: str | os.PathLike, name: str | None = None) -> ReportResu
     """Read one report file; a bad file gives a failed result with its reason, never an exception."""
     path = Path(path)
     name = name or path.name
-    sha, base = "", {"file": name, "sha256": "", "size_bytes": None, "format": format_of(path)}
+    base = {"file": name, "sha256": "", "size_bytes": None, "format": format_of(path)}
     try:
         data = read_bytes(path)
-        sha = hashlib.sha256(data).hexdigest()
-        base.update(sha256=sha, size_bytes=len(data))
+        base.update(sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data))
         return _analyse(read_document(path, name, data), base)
     except ReportError as exc:
-        stage, code, message, line = "read", exc.code, exc.message, exc.line
+        return _failed(base, "read", exc.code, exc.message, exc.line)
     except Exception as exc:  # a govstats bug must not stop the build: this file fails visibly
-        stage, code, line = "extract", "internal_error", None
-        message = f"govstats failed on this file ({type(exc).__name__}: {exc}); please report it"
-    return ReportResult(
-        report={**base, "status": "failed", "error_code": code},
-        errors=[_error(name, sha, "error", stage, code, message, line)],
-    )
+        return _failed(base, "extract", "internal_error", f"govstats failed on this file ({type(exc).__name__}: {exc}); please report it")
+
+
+def reader_died(path: str | os.PathLike, name: str) -> ReportResult:
+    """The result of a file whose reading ended the process reading it (killed by the system for
+    the memory it took, or a crash in a library): it fails, and the build goes on."""
+    path = Path(path)
+    base = {"file": name, "sha256": "", "size_bytes": None, "format": format_of(path)}
+    try:  # its sha256, so that a rebuild does not read it again until it changes
+        data = read_bytes(path)
+        base.update(sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data))
+    except UnreadableFileError:
+        pass
+    return _failed(base, "read", "reader_died", "reading this file ended the process reading it (killed by the system, most"
+                   " likely for the memory it took, or a crash in a library); every other file was read. It is read again"
+                   " when it changes, or with --full")
+
+
+def _failed(base: dict, stage: str, code: str, message: str, line: int | None = None) -> ReportResult:
+    return ReportResult(report={**base, "status": "failed", "error_code": code}, errors=[_error(base["file"], base["sha256"], "error", stage, code, message, line)])
 
 
 def read_bytes(path: Path) -> bytes:

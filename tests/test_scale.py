@@ -3,6 +3,7 @@ unchanged files are not read again; loading reads only what is asked for."""
 
 import os
 import shutil
+import signal
 
 import pandas as pd
 import pytest
@@ -10,7 +11,7 @@ from conftest import RAW
 
 import govstats.pipeline
 import govstats.report
-from govstats import store
+from govstats import engine, export, store
 from govstats.engine import CHUNK, chunk_sizes
 from govstats.export import build, load
 from govstats.schema import TABLES, frame
@@ -150,6 +151,47 @@ def test_a_file_is_hashed_again_only_when_its_size_times_or_inode_changed(tmp_pa
     dataset = again()
     assert len(hashed) == 5
     assert_same(dataset, build(folder, tmp_path / "fresh", progress=False, jobs=1))
+
+
+RUN_TASK = engine.run_task
+
+
+def dies_on_crash(task):
+    """run_task, but the process reading a file named crash* is killed (as the system's
+    out-of-memory killer would kill it)."""
+    if any(name.startswith("crash") for _, name in task.files):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return RUN_TASK(task)
+
+
+@pytest.mark.parametrize("engine_name", ["local", "dask"])
+def test_a_file_that_kills_its_reader_fails_and_the_build_goes_on(engine_name, tmp_path, monkeypatch):
+    """A worker killed while reading takes the tasks in flight with it (on this machine, the whole
+    pool; on Dask, the task that ended every worker it ran on): their files are read again one at
+    a time, the file that killed it fails (`reader_died`), every other file is read, and a rebuild
+    does not read that file again until it changes."""
+    if engine_name == "dask":
+        dask = pytest.importorskip("dask")
+        pytest.importorskip("dask.distributed")
+        # a task is given up at the first worker it ends, not the fourth: a faster test
+        scheduler = {**dask.config.get("distributed.scheduler"), "allowed-failures": 0}
+        monkeypatch.setitem(dask.config.config, "distributed", {**dask.config.get("distributed"), "scheduler": scheduler})
+    folder = corpus(tmp_path, copies=2)
+    expected = build(folder, tmp_path / "expected", progress=False, jobs=1)
+    (folder / "crash.txt").write_bytes((RAW / "003_65346d4e8b8906da.txt").read_bytes() + b"\n" * 9)
+    monkeypatch.setattr(engine, "CHUNK", 4)  # several chunks, all in flight on two workers
+    monkeypatch.setattr(engine, "run_task", dies_on_crash)
+    out = tmp_path / "out"
+    dataset = build(folder, out, progress=False, jobs=2, engine=engine_name)
+    crashed = dataset.reports.set_index("file").loc["crash.txt"]
+    assert (crashed["status"], crashed["error_code"]) == ("failed", "reader_died") and crashed["sha256"]
+    assert list(dataset.errors.loc[dataset.errors["file"] == "crash.txt", "code"]) == ["reader_died"]
+    for name, df in tables(dataset).items():
+        pd.testing.assert_frame_equal(df[df["file"] != "crash.txt"].reset_index(drop=True), tables(expected)[name], obj=name)
+    tasks = []
+    monkeypatch.setattr(export, "run", lambda todo, **_: tasks.extend(todo) or iter(()))
+    assert_same(build(folder, out, progress=False, jobs=2, engine=engine_name), dataset)
+    assert tasks == []
 
 
 def test_loading_reads_only_the_columns_and_years_asked_for(one_process, folder, tmp_path):
