@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--engine", choices=["local", "dask"], default="local", help="where files are read: this machine's processes, or Dask")
     build.add_argument("--scheduler", default=None, help="address of a Dask scheduler (tcp://host:8786); default: a local cluster")
     build.add_argument("--full", action="store_true", help="read every file again, even those unchanged since the last build")
+    build.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                       help="stop reading a file after this long and fail it (default 600; 0: no limit; not on Dask)")
     build.add_argument("--no-csv", action="store_true", help="write Parquet only (large corpora: the CSV copies are the slow part)")
     check = commands.add_parser("check", help="per-report summary of the checks of a build")
     check.add_argument("--data", default=DEFAULT_OUT, help=f"a build's output folder (default {DEFAULT_OUT})")
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         corrections = args.corrections or (DEFAULT_CORRECTIONS if Path(DEFAULT_CORRECTIONS).exists() else None)
         try:
             run_build(args.folder, args.out, progress=not args.quiet, corrections=corrections, jobs=args.jobs, engine=args.engine,
-                      scheduler=args.scheduler, full=args.full, csv_copies=not args.no_csv, load_result=False)
+                      scheduler=args.scheduler, full=args.full, csv_copies=not args.no_csv, load_result=False, time_limit=args.timeout)
         except (CorrectionsFileError, OutputFolderError, SchedulerError, StoreBusyError) as exc:
             print(f"ERROR {exc}", file=sys.stderr)
             return 2
@@ -91,6 +93,16 @@ def _positive(text: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
     return n
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not seconds >= 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more seconds, not {text}")
+    return seconds
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,31 +12,31 @@ from __future__ import annotations
 import collections
 import contextlib
 import ctypes
+import dataclasses
 import gc
 import os
 import select
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 CHUNK = 200  # files per task: large enough to amortise scheduling, small enough to keep memory flat
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Task:
     part: str  # names the output files this chunk's rows go to
     files: tuple[tuple[str, str], ...]  # (path, name inside the input folder)
     corrections: tuple[dict, ...] = ()  # entries of the corrections file for these files
     corrections_source: str = ""
     out: str = ""  # the store folder, when the task writes its own rows (this machine's processes); else they come back
+    time_limit: float = 0  # seconds a file may take to be read (0: no limit)
 
     def alone(self, k: int) -> "Task":
         """The task's k-th file as a task of its own, in a part of its own."""
-        path, name = self.files[k]
-        fixes = tuple(e for e in self.corrections if e["file"] == name)
-        return Task(f"{self.part}-{k:03d}", ((path, name),), fixes, self.corrections_source, self.out)
+        name = self.files[k][1]
+        return dataclasses.replace(self, part=f"{self.part}-{k:03d}", files=(self.files[k],), corrections=tuple(e for e in self.corrections if e["file"] == name))
 
 
 def chunk_sizes(n: int, workers: int) -> list[int]:
@@ -74,7 +74,7 @@ def read_task(task: Task) -> dict:
     with fewer_collections():
         results = []
         for path, name in task.files:
-            result = process_file(path, name)
+            result = process_file(path, name, task.time_limit)
             result.document = None
             results.append(result)
         return _tables(task, results)

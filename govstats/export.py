@@ -17,7 +17,7 @@ from .checks import RANK, run_checks
 from .corrections import apply_corrections, load_corrections
 from .narrative import narrative_keys
 from .engine import Task, chunk_sizes, default_jobs, lean_memory, run
-from .pipeline import MANIFEST_NAME, ReportResult, format_of, input_files
+from .pipeline import MANIFEST_NAME, TIME_LIMIT, ReportResult, format_of, input_files
 
 
 @dataclass
@@ -52,14 +52,15 @@ def to_dataset(results: list[ReportResult], corrections: list[dict] | None = Non
 
 def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = True, corrections: str | os.PathLike | None = None,
           jobs: int | None = None, engine: str = "local", scheduler: str | None = None, full: bool = False, csv_copies: bool = True,
-          load_result: bool = True) -> Dataset | None:
+          load_result: bool = True, time_limit: float | None = None) -> Dataset | None:
     """Read every file in `folder` into the store in `out` and return the tables (or None).
 
     Incremental: a file whose bytes (sha256) are unchanged since the last build by the same govstats
     and corrections keeps its rows and is not read again, and so does one moved, renamed or copied
     (its rows are copied under its new name); only new and changed files are read, in chunks, on
     `jobs` processes (`engine="dask"`: on a Dask cluster at `scheduler`, or a local one). `full`
-    reads everything again and rewrites the store.
+    reads everything again and rewrites the store. A file still being read after `time_limit`
+    seconds (default pipeline.TIME_LIMIT; 0: no limit; not on Dask) is stopped and fails (`timed_out`).
     """
     folder, out = Path(folder), Path(out)
     if folder.resolve() == out.resolve():
@@ -83,7 +84,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
             start += size
             fixes = tuple(e for _, name in chunk for e in by_file.get(name, []))
             # processes on this machine write their chunk's rows themselves; Dask workers may not see `out`
-            tasks.append(Task(state.new_part(), tuple(chunk), fixes, str(corrections or ""), out=str(out) if engine == "local" else ""))
+            tasks.append(Task(state.new_part(), tuple(chunk), fixes, str(corrections or ""), out=str(out) if engine == "local" else "", time_limit=TIME_LIMIT if time_limit is None else time_limit))
         finished = run(tasks, engine=engine, jobs=jobs, scheduler=scheduler)
         if progress and tasks:
             from tqdm import tqdm

@@ -3,8 +3,11 @@ every input file."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import signal
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from .validate import basic_checks
 MANIFEST_NAME = "MANIFEST.csv"
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html"}
 UNSUPPORTED = {".doc": "DOC (Word 97–2003)", ".wps": "WPS", ".ofd": "OFD"}
+TIME_LIMIT = 600  # seconds a file may take to be read in a build (`govstats build --timeout`)
 
 
 @dataclass
@@ -47,19 +51,52 @@ def read_document(path: Path, name: str, data: bytes) -> Document:
     return reader(name, data)
 
 
-def process_file(path: str | os.PathLike, name: str | None = None) -> ReportResult:
-    """Read one report file; a bad file gives a failed result with its reason, never an exception."""
+def process_file(path: str | os.PathLike, name: str | None = None, time_limit: float = 0) -> ReportResult:
+    """Read one report file; a bad file gives a failed result with its reason, never an exception.
+    A file still being read after `time_limit` seconds (0: no limit) is stopped and fails."""
     path = Path(path)
     name = name or path.name
     base = {"file": name, "sha256": "", "size_bytes": None, "format": format_of(path)}
     try:
-        data = read_bytes(path)
-        base.update(sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data))
-        return _analyse(read_document(path, name, data), base)
+        with _time_limit(time_limit):
+            data = read_bytes(path)
+            base.update(sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data))
+            return _analyse(read_document(path, name, data), base)
     except ReportError as exc:
         return _failed(base, "read", exc.code, exc.message, exc.line)
+    except _OutOfTime:
+        return _failed(base, "read", "timed_out", f"reading this file took more than {time_limit:g} s and was stopped; every other"
+                       " file was read. To read it, build again with a longer --timeout and --full")
     except Exception as exc:  # a govstats bug must not stop the build: this file fails visibly
         return _failed(base, "extract", "internal_error", f"govstats failed on this file ({type(exc).__name__}: {exc}); please report it")
+
+
+class _OutOfTime(BaseException):
+    """Raised by the alarm in the middle of reading a file: not an Exception, so that no library's
+    `except Exception` takes it for an error of its own."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Stop what runs inside after `seconds` (0: never), by the interval timer's SIGALRM raising
+    where the reading is; once, so that the `finally` clauses it sets off run whole (state shared
+    by the files a process reads is put back in such clauses, or made whole before it is stored).
+    Only in the main thread of a POSIX process (a build's worker processes, a one-process build);
+    elsewhere (Dask's worker threads) no limit."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def alarm(signum, frame):
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def reader_died(path: str | os.PathLike, name: str) -> ReportResult:

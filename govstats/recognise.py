@@ -270,8 +270,8 @@ def _indexed_candidates(parser, scan, text: str) -> list:
             found = by_name.get(text[i:j])
             if found:
                 hits |= found
-    parser.administrative_map_list = [divisions[i] for i in sorted(hits)]
-    try:
+    try:  # the list is put back however the scan ends, a file's time limit stopping it included
+        parser.administrative_map_list = [divisions[i] for i in sorted(hits)]
         return scan(text)
     finally:
         parser.administrative_map_list = divisions

@@ -4,6 +4,7 @@ unchanged files are not read again; loading reads only what is asked for."""
 import os
 import shutil
 import signal
+import time
 
 import pandas as pd
 import pytest
@@ -91,7 +92,7 @@ def test_an_unchanged_file_is_never_read_twice(tmp_path, monkeypatch):
     first = build(folder, out, progress=False, jobs=1)
     read = []
     original = govstats.pipeline.process_file
-    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None: read.append(name) or original(path, name))
+    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None, *limit: read.append(name) or original(path, name, *limit))
     again = build(folder, out, progress=False, jobs=1)
     assert read == []
     assert_same(again, first)
@@ -194,6 +195,41 @@ def test_a_file_that_kills_its_reader_fails_and_the_build_goes_on(engine_name, t
     assert tasks == []
 
 
+def spins_on_slow(task):
+    """run_task, but reading a file named slow* takes 60 s (far longer than the time limit)."""
+    original = govstats.pipeline.read_document
+
+    def spinning(path, name, data):
+        end = time.monotonic() + 60
+        while name.startswith("slow") and time.monotonic() < end:
+            pass
+        return original(path, name, data)
+
+    govstats.pipeline.read_document = spinning
+    try:
+        return RUN_TASK(task)
+    finally:
+        govstats.pipeline.read_document = original
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_read_for_longer_than_the_time_limit_fails_and_the_build_goes_on(jobs, tmp_path, monkeypatch):
+    """In the build's own process and in its workers alike (the limit is well above the time a
+    worker takes to warm up on its first file)."""
+    folder = corpus(tmp_path, copies=1)
+    expected = build(folder, tmp_path / "expected", progress=False, jobs=1)
+    (folder / "slow.txt").write_bytes((RAW / "003_65346d4e8b8906da.txt").read_bytes() + b"\n" * 9)
+    monkeypatch.setattr(engine, "CHUNK", 3)
+    monkeypatch.setattr(engine, "run_task", spins_on_slow)
+    dataset = build(folder, tmp_path / "out", progress=False, jobs=jobs, time_limit=6)
+    slow = dataset.reports.set_index("file").loc["slow.txt"]
+    assert (slow["status"], slow["error_code"]) == ("failed", "timed_out") and slow["sha256"]
+    [message] = dataset.errors.loc[dataset.errors["file"] == "slow.txt", "message"]
+    assert "more than 6 s" in message and "--timeout" in message
+    for name, df in tables(dataset).items():
+        pd.testing.assert_frame_equal(df[df["file"] != "slow.txt"].reset_index(drop=True), tables(expected)[name], obj=name)
+
+
 def test_loading_reads_only_the_columns_and_years_asked_for(one_process, folder, tmp_path):
     out = tmp_path / "out"
     build(folder, out, progress=False, jobs=1, csv_copies=False, load_result=False)
@@ -233,7 +269,7 @@ def test_the_same_bytes_are_read_once(tmp_path, monkeypatch):
         (folder / twin).write_bytes(seed + b"\n" * 8)
     read = []
     original = govstats.pipeline.process_file
-    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None: read.append(name) or original(path, name))
+    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None, *limit: read.append(name) or original(path, name, *limit))
     again = build(folder, out, progress=False, jobs=1, corrections=fixes)
     assert sorted(read) == ["000_002_81b4ed55c119b43f.txt", "001.html", "003.txt", "fixed_copy.txt", "twin_a.txt"]
     assert_same(again, build(folder, tmp_path / "fresh", progress=False, jobs=1, corrections=fixes))
@@ -249,7 +285,7 @@ def test_other_corrections_or_full_read_everything_again(tmp_path, monkeypatch):
     build(folder, out, progress=False, jobs=1)
     read = []
     original = govstats.pipeline.process_file
-    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None: read.append(name) or original(path, name))
+    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None, *limit: read.append(name) or original(path, name, *limit))
     build(folder, out, progress=False, jobs=1, full=True)
     assert len(read) == 5
     read.clear()
@@ -286,7 +322,7 @@ def test_a_build_cut_short_keeps_what_it_finished(folder, one_process, tmp_path,
     monkeypatch.setattr(govstats.export, "run", real)
     read = []
     original = govstats.pipeline.process_file
-    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None: read.append(name) or original(path, name))
+    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None, *limit: read.append(name) or original(path, name, *limit))
     resumed = build(folder, out, progress=False, jobs=1)
     first_chunk = chunk_sizes(len(one_process.reports), 1)[0]
     assert sorted(read) == sorted(one_process.reports["file"])[first_chunk:]  # files are chunked in name order
@@ -376,10 +412,11 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_as_reports(tmp_pat
     assert "is the input folder" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("options", [["--jobs", "0"], ["--jobs", "-2"], ["--jobs", "x"], ["--scheduler", "tcp://127.0.0.1:8786"]])
+@pytest.mark.parametrize("options", [["--jobs", "0"], ["--jobs", "-2"], ["--jobs", "x"], ["--scheduler", "tcp://127.0.0.1:8786"],
+                                     ["--timeout", "-1"], ["--timeout", "nan"], ["--timeout", "10m"]])
 def test_options_that_cannot_be_followed_are_refused(options, tmp_path, capsys):
-    """--jobs is a whole number of one or more; --scheduler goes with --engine dask (neither was
-    ignored silently before)."""
+    """--jobs is a whole number of one or more; --timeout seconds, 0 or more; --scheduler goes with
+    --engine dask (neither was ignored silently before)."""
     from govstats import cli
 
     with pytest.raises(SystemExit) as exit_:
