@@ -33,8 +33,8 @@ def inner(corpus: Path, n: int) -> None:
     files = input_files(corpus)
     if len(files) < 40 + n:
         raise SystemExit(f"{corpus} holds {len(files)} files: {40 + n} are needed")
-    def task(part: str, chosen: list[Path]) -> Task:
-        return Task(part, tuple((str(p), str(p.relative_to(corpus))) for p in chosen))
+    def task(part: str, chosen: list[tuple[str, str]]) -> Task:
+        return Task(part, tuple(chosen))
 
     read_task(task("warm", files[:40]))
     count = ["callgrind_control", "-i", "on", str(os.getpid())]

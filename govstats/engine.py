@@ -4,7 +4,9 @@ The unit of work is a `Task`: a chunk of files read, corrected and checked toget
 build's tables (checks and best values are per report, so a chunk is self-contained). Every
 engine runs the same `run_task`, so their outputs are identical. A chunk's rows are written as soon
 as it is done, so memory stays flat as the corpus grows: by the process that read it on this
-machine, by the build's process when they come back from a Dask cluster.
+machine, by the build's process when they come back from a Dask cluster. A file whose reading
+kills its worker fails alone (`_surviving_deaths`), as does one read for longer than the build's
+time limit (pipeline.process_file).
 """
 
 from __future__ import annotations

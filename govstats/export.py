@@ -67,20 +67,20 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
         raise OutputFolderError(f"{out} is the input folder: write the build to another folder (one inside it is fine)")
     entries = load_corrections(corrections) if corrections else []
     files = input_files(folder, out)
-    names = [str(p.relative_to(folder)) for p in files]
+    paths, names = [p for p, _ in files], [n for _, n in files]
     # the store is locked while it is written, and let go however the build ends
     with store.State.open(out, fingerprint=store.fingerprint(entries), full=full) as state:
-        shas = store.file_hashes(out, files, remembered=not full)
+        shas = store.file_hashes(out, paths, remembered=not full)
         by_file: dict[str, list[dict]] = {}
         for entry in entries:
             by_file.setdefault(entry["file"], []).append(entry)
         keep, todo = state.split(names, shas)
         # the same bytes are read once: a file moved, renamed or copied gets the rows of its source
-        copies, todo = state.sources(todo, names, shas, {i: format_of(files[i]) for i in todo}, set(by_file))
+        copies, todo = state.sources(todo, names, shas, {i: format_of(paths[i]) for i in todo}, set(by_file))
         n_copies = sum(map(len, copies.values()))
         tasks, start = [], 0
         for size in chunk_sizes(len(todo), jobs or default_jobs()):
-            chunk = [(str(files[i]), names[i]) for i in todo[start:start + size]]
+            chunk = [files[i] for i in todo[start:start + size]]
             start += size
             fixes = tuple(e for _, name in chunk for e in by_file.get(name, []))
             # processes on this machine write their chunk's rows themselves; Dask workers may not see `out`
@@ -101,7 +101,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
             copied = tqdm(copied, desc=f"copying the rows of {n_copies} file(s) moved or copied", unit="part", disable=None)
         for _ in copied:
             pass
-        extra = check_manifest(folder, files, shas) + _corrections_without_file(entries, set(names), str(corrections or ""))
+        extra = check_manifest(folder, names, shas) + _corrections_without_file(entries, set(names), str(corrections or ""))
         state.commit(keep, frame("errors", extra))
         if csv_copies:
             store.write_csv(out)
@@ -120,21 +120,21 @@ def _corrections_without_file(entries: list[dict], present: set[str], source: st
             for e in entries if e["file"] not in present]
 
 
-def check_manifest(folder: Path, files: list[Path], shas: list[str]) -> list[dict]:
-    """Raw data is immutable: warn when a file differs from its manifest checksum."""
+def check_manifest(folder: Path, names: list[str], shas: list[str]) -> list[dict]:
+    """Raw data is immutable: warn when a file (by its name inside the folder) differs from its
+    manifest checksum."""
     manifest = folder / MANIFEST_NAME
     if not manifest.exists():
         return []
     with manifest.open(encoding="utf-8") as f:
         recorded = {row["file"]: row["sha256"] for row in csv.DictReader(f)}
     problems = []
-    for path, sha in zip(files, shas):
-        name = str(path.relative_to(folder))
+    for name, sha in zip(names, shas):
         if name not in recorded:
             problems.append((name, sha, "not_in_manifest", f"{name} is not listed in {MANIFEST_NAME}; add it with its sha256"))
         elif sha and recorded[name] != sha:  # an unreadable file fails with its own error
             problems.append((name, sha, "checksum_mismatch", f"{name} differs from its {MANIFEST_NAME} checksum: raw files must never be edited"))
-    present = {str(p.relative_to(folder)) for p in files}
+    present = set(names)
     problems += [(name, "", "missing_from_folder", f"{name} is listed in {MANIFEST_NAME} but absent") for name in recorded if name not in present]
     return [{"file": n, "sha256": s, "severity": "warning", "stage": "read", "code": c, "message": m, "line": None} for n, s, c, m in problems]
 

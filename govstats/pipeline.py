@@ -171,23 +171,26 @@ def _error(file: str, sha: str, severity: str, stage: str, code: str, message: s
     return {"file": file, "sha256": sha, "severity": severity, "stage": stage, "code": code, "message": message, "line": line}
 
 
-def format_of(path: Path) -> str:
-    suffix = path.suffix.lower()
+def format_of(path: str | os.PathLike) -> str:
+    suffix = os.path.splitext(path)[1].lower()
     if suffix in UNSUPPORTED:
         return suffix.lstrip(".")
     return FORMATS.get(suffix, "text")
 
 
-def input_files(folder: str | os.PathLike, out: str | os.PathLike | None = None) -> list[Path]:
-    """Every regular file below the folder, in a stable order (that of sorted paths), except the
-    manifest, hidden files (`.gitkeep`) and a build's output folder `out` placed inside it (its
-    tables are not reports). Nothing else is skipped: a file that is not a report fails visibly."""
-    root = Path(folder)
+def input_files(folder: str | os.PathLike, out: str | os.PathLike | None = None) -> list[tuple[str, str]]:
+    """Every regular file below the folder as (absolute path, name inside the folder), in a
+    stable order (that of sorted paths), except the manifest, hidden files (`.gitkeep`) and a
+    build's output folder `out` placed inside it (its tables are not reports). Nothing else is
+    skipped: a file that is not a report fails visibly. Strings, not Paths: a corpus of 100 000
+    files took pathlib seconds."""
+    root = os.path.abspath(folder)
     outside = os.path.realpath(out) if out is not None else None
     found = []
     for directory, subfolders, names in os.walk(root):  # like Path.rglob, not into linked folders
         subfolders[:] = [d for d in subfolders if not d.startswith(".") and os.path.realpath(os.path.join(directory, d)) != outside]
-        parts = Path(directory).relative_to(root).parts
+        parts = () if directory == root else tuple(os.path.relpath(directory, root).split(os.sep))
         found += [(*parts, name) for name in names
                   if not name.startswith(".") and name != MANIFEST_NAME and os.path.isfile(os.path.join(directory, name))]
-    return [root.joinpath(*parts) for parts in sorted(found)]
+    found.sort()
+    return [(os.path.join(root, *parts), os.path.join(*parts)) for parts in found]

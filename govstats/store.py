@@ -206,14 +206,15 @@ class State:
             self.lock = None
 
 
-def file_hashes(out: Path, files: list[Path], remembered: bool = True) -> list[str]:
+def file_hashes(out: Path, files: list[str], remembered: bool = True) -> list[str]:
     """Each file's sha256 ('' when it cannot be read). As git tells unchanged files, a file is not
     read again when its size, modification and change times, inode and device are all as they
     were when a build into this store hashed it (`out/_hashes.parquet`): the change time is set by
     the system on every write and no program can set it back, so an edit that keeps the size and
     restores the modification time (`cp -p`, `rsync -t`, `touch -d`) still shows. A file changed
     less than RACY_NS before it was hashed is not remembered, nor is one that cannot be read.
-    `remembered=False` reads and hashes every file (`--full`)."""
+    `remembered=False` reads and hashes every file (`--full`). `files` are absolute paths
+    (pipeline.input_files): a file is remembered by its path."""
     path = out / HASHES
     known: dict[str, tuple[str, str]] = {}
     if remembered and path.exists():
@@ -225,27 +226,27 @@ def file_hashes(out: Path, files: list[Path], remembered: bool = True) -> list[s
     now = time.time_ns()  # before any file is looked at: a change after it is after its reading
     shas, rows = [], []
     for file in files:
-        where = os.path.abspath(file)
         try:
-            st = os.stat(where)
+            st = os.stat(file)
         except OSError:  # the reading task reports why
             shas.append("")
             continue
         stat = f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
-        stat_then, sha = known.get(where, ("", ""))
+        stat_then, sha = known.get(file, ("", ""))
         if stat_then != stat:
             sha = _sha256(file)
         shas.append(sha)
         if sha and max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS:
-            rows.append((where, stat, sha))
+            rows.append((file, stat, sha))
     _write_whole(pd.DataFrame(rows, columns=["path", "stat", "sha256"]), path)
     return shas
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: str) -> str:
     """The file's sha256; '' when it cannot be read (the reading task reports why)."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:
         return ""
 
