@@ -56,11 +56,11 @@ def process_file(path: str | os.PathLike, name: str | None = None, time_limit: f
     A file still being read after `time_limit` seconds (0: no limit) is stopped and fails."""
     path = Path(path)
     name = name or path.name
-    base = {"file": name, "sha256": "", "size_bytes": None, "format": format_of(path)}
+    base = _identity(path, name)
     try:
         with _time_limit(time_limit):
             data = read_bytes(path)
-            base.update(sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data))
+            base = _identity(path, name, data)
             return _analyse(read_document(path, name, data), base)
     except ReportError as exc:
         return _failed(base, "read", exc.code, exc.message, exc.line)
@@ -103,15 +103,19 @@ def reader_died(path: str | os.PathLike, name: str) -> ReportResult:
     """The result of a file whose reading ended the process reading it (killed by the system for
     the memory it took, or a crash in a library): it fails, and the build goes on."""
     path = Path(path)
-    base = {"file": name, "sha256": "", "size_bytes": None, "format": format_of(path)}
     try:  # its sha256, so that a rebuild does not read it again until it changes
-        data = read_bytes(path)
-        base.update(sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data))
+        base = _identity(path, name, read_bytes(path))
     except UnreadableFileError:
-        pass
+        base = _identity(path, name)
     return _failed(base, "read", "reader_died", "reading this file ended the process reading it (killed by the system, most"
                    " likely for the memory it took, or a crash in a library); every other file was read. It is read again"
                    " when it changes, or with --full")
+
+
+def _identity(path: Path, name: str, data: bytes | None = None) -> dict:
+    """A file's fields before it is read: its name and format, and from its bytes, sha256 and size."""
+    return {"file": name, "sha256": "" if data is None else hashlib.sha256(data).hexdigest(),
+            "size_bytes": None if data is None else len(data), "format": format_of(path)}
 
 
 def _failed(base: dict, stage: str, code: str, message: str, line: int | None = None) -> ReportResult:
