@@ -166,16 +166,18 @@ def _surviving_deaths(tasks: list[Task], attempt: Callable, in_flight: int) -> I
     """Each task with its tables, whatever worker processes die. A worker killed by the system
     (most likely for the memory it took) or by a crash in a library takes the tasks it held with
     it (on this machine, every task in flight: the pool breaks), and which file killed it is not
-    known: their files are read again one at a time, so that a death names its file, which
-    fails (`reader_died`). `attempt(queue, n)` runs the queued tasks, n at a time, and returns those
-    lost with a worker."""
+    known: those tasks are run again one at a time, and the files of one that dies alone are read
+    one at a time, so that a death names its file, which fails (`reader_died`). `attempt(queue,
+    n)` runs the queued tasks, n at a time, and returns those lost with a worker."""
     queue = collections.deque(tasks)
     while queue:
-        lost = yield from attempt(queue, in_flight)
-        alone = collections.deque(task.alone(k) for task in lost for k in range(len(task.files)))
+        alone = collections.deque((yield from attempt(queue, in_flight)))
         while alone:
             for task in (yield from attempt(alone, 1)):
-                yield task, _reader_died(task)
+                if len(task.files) > 1:
+                    alone.extendleft(task.alone(k) for k in reversed(range(len(task.files))))
+                else:
+                    yield task, _reader_died(task)
 
 
 def _pooled(queue: collections.deque, workers: int, in_flight: int) -> Generator[tuple[Task, dict], None, list[Task]]:
