@@ -33,13 +33,10 @@ def inner(corpus: Path, n: int) -> None:
     files = input_files(corpus)
     if len(files) < 40 + n:
         raise SystemExit(f"{corpus} holds {len(files)} files: {40 + n} are needed")
-    def task(part: str, chosen: list[tuple[str, str]]) -> Task:
-        return Task(part, tuple(chosen))
-
-    read_task(task("warm", files[:40]))
+    read_task(Task("warm", tuple(files[:40])))
     count = ["callgrind_control", "-i", "on", str(os.getpid())]
     subprocess.run(count, check=True, stdout=subprocess.DEVNULL)
-    read_task(task("counted", files[40:40 + n]))
+    read_task(Task("counted", tuple(files[40:40 + n])))
     subprocess.run([*count[:2], "off", count[3]], check=True, stdout=subprocess.DEVNULL)
 
 

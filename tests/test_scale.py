@@ -86,13 +86,19 @@ def test_a_dask_worker_running_tasks_in_threads_gives_the_same_tables(folder, on
     assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
+def files_read(monkeypatch) -> list[str]:
+    """The names of the files this process reads from now on (one-process builds), in order."""
+    read = []
+    original = govstats.pipeline.process_file
+    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None, *limit: read.append(name) or original(path, name, *limit))
+    return read
+
+
 def test_an_unchanged_file_is_never_read_twice(tmp_path, monkeypatch):
     folder = corpus(tmp_path, copies=2)
     out = tmp_path / "out"
     first = build(folder, out, progress=False, jobs=1)
-    read = []
-    original = govstats.pipeline.process_file
-    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None, *limit: read.append(name) or original(path, name, *limit))
+    read = files_read(monkeypatch)
     again = build(folder, out, progress=False, jobs=1)
     assert read == []
     assert_same(again, first)
@@ -168,9 +174,10 @@ def dies_on_crash(task):
 @pytest.mark.parametrize("engine_name", ["local", "dask"])
 def test_a_file_that_kills_its_reader_fails_and_the_build_goes_on(engine_name, tmp_path, monkeypatch):
     """A worker killed while reading takes the tasks in flight with it (on this machine, the whole
-    pool; on Dask, the task that ended every worker it ran on): their files are read again one at
-    a time, the file that killed it fails (`reader_died`), every other file is read, and a rebuild
-    does not read that file again until it changes."""
+    pool; on Dask, the task that ended every worker it ran on): they are run again one at a time,
+    the files of the one that dies again one by one; the file that killed it fails
+    (`reader_died`), every other file is read, and a rebuild does not read that file again until
+    it changes."""
     if engine_name == "dask":
         dask = pytest.importorskip("dask")
         pytest.importorskip("dask.distributed")
@@ -267,9 +274,7 @@ def test_the_same_bytes_are_read_once(tmp_path, monkeypatch):
     (folder / "000_002_81b4ed55c119b43f.txt").write_bytes(seed + b"\n" * 7)  # other bytes under a name moved away
     for twin in ["twin_a.txt", "twin_b.txt"]:  # new bytes, twice: read once
         (folder / twin).write_bytes(seed + b"\n" * 8)
-    read = []
-    original = govstats.pipeline.process_file
-    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None, *limit: read.append(name) or original(path, name, *limit))
+    read = files_read(monkeypatch)
     again = build(folder, out, progress=False, jobs=1, corrections=fixes)
     assert sorted(read) == ["000_002_81b4ed55c119b43f.txt", "001.html", "003.txt", "fixed_copy.txt", "twin_a.txt"]
     assert_same(again, build(folder, tmp_path / "fresh", progress=False, jobs=1, corrections=fixes))
@@ -283,9 +288,7 @@ def test_other_corrections_or_full_read_everything_again(tmp_path, monkeypatch):
     folder = corpus(tmp_path, copies=1)
     out = tmp_path / "out"
     build(folder, out, progress=False, jobs=1)
-    read = []
-    original = govstats.pipeline.process_file
-    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None, *limit: read.append(name) or original(path, name, *limit))
+    read = files_read(monkeypatch)
     build(folder, out, progress=False, jobs=1, full=True)
     assert len(read) == 5
     read.clear()
@@ -320,9 +323,7 @@ def test_a_build_cut_short_keeps_what_it_finished(folder, one_process, tmp_path,
     with pytest.raises(FileNotFoundError, match="did not finish: run `govstats build` again"):
         load(out)
     monkeypatch.setattr(govstats.export, "run", real)
-    read = []
-    original = govstats.pipeline.process_file
-    monkeypatch.setattr(govstats.pipeline, "process_file", lambda path, name=None, *limit: read.append(name) or original(path, name, *limit))
+    read = files_read(monkeypatch)
     resumed = build(folder, out, progress=False, jobs=1)
     first_chunk = chunk_sizes(len(one_process.reports), 1)[0]
     assert sorted(read) == sorted(one_process.reports["file"])[first_chunk:]  # files are chunked in name order
