@@ -35,10 +35,14 @@ class Task:
     out: str = ""  # the store folder, when the task writes its own rows (this machine's processes); else they come back
     time_limit: float = 0  # seconds a file may take to be read (0: no limit)
 
-    def alone(self, k: int) -> "Task":
-        """The task's k-th file as a task of its own, in a part of its own."""
-        name = self.files[k][1]
-        return dataclasses.replace(self, part=f"{self.part}-{k:03d}", files=(self.files[k],), corrections=tuple(e for e in self.corrections if e["file"] == name))
+    def halves(self) -> tuple["Task", "Task"]:
+        """The task's files in two tasks (the first half, the rest), each in a part of its own."""
+        mid = len(self.files) // 2
+        return self._with(self.files[:mid], "0"), self._with(self.files[mid:], "1")
+
+    def _with(self, files: tuple[tuple[str, str], ...], tag: str) -> "Task":
+        names = {name for _, name in files}
+        return dataclasses.replace(self, part=f"{self.part}-{tag}", files=files, corrections=tuple(e for e in self.corrections if e["file"] in names))
 
 
 def chunk_sizes(n: int, workers: int) -> list[int]:
@@ -166,16 +170,17 @@ def _surviving_deaths(tasks: list[Task], attempt: Callable, in_flight: int) -> I
     """Each task with its tables, whatever worker processes die. A worker killed by the system
     (most likely for the memory it took) or by a crash in a library takes the tasks it held with
     it (on this machine, every task in flight: the pool breaks), and which file killed it is not
-    known: those tasks are run again one at a time, and the files of one that dies alone are read
-    one at a time, so that a death names its file, which fails (`reader_died`). `attempt(queue,
-    n)` runs the queued tasks, n at a time, and returns those lost with a worker."""
+    known: those tasks are run again one at a time, and one that dies alone is cut in halves, run
+    one at a time too, until a death names its file, which fails (`reader_died`): a chunk of 200
+    with one such file costs some 16 tasks, not 200. `attempt(queue, n)` runs the queued tasks,
+    n at a time, and returns those lost with a worker."""
     queue = collections.deque(tasks)
     while queue:
         alone = collections.deque((yield from attempt(queue, in_flight)))
         while alone:
             for task in (yield from attempt(alone, 1)):
                 if len(task.files) > 1:
-                    alone.extendleft(task.alone(k) for k in reversed(range(len(task.files))))
+                    alone.extendleft(reversed(task.halves()))
                 else:
                     yield task, _reader_died(task)
 

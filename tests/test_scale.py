@@ -12,7 +12,7 @@ from conftest import RAW
 
 import govstats.pipeline
 import govstats.report
-from govstats import engine, export, store
+from govstats import cli, engine, export, store
 from govstats.engine import CHUNK, chunk_sizes
 from govstats.export import build, load
 from govstats.schema import TABLES, frame
@@ -202,6 +202,34 @@ def test_a_file_that_kills_its_reader_fails_and_the_build_goes_on(engine_name, t
     assert tasks == []
 
 
+def test_a_chunk_that_dies_alone_is_halved_until_a_death_names_its_file(monkeypatch):
+    """The engine's course after a death, on a pretend pool where a task holding a deadly file
+    takes every task in flight with it: each file comes back exactly once, the deadly ones as
+    reader_died, and a chunk of 200 with one deadly file costs a few tasks, not one a file."""
+    monkeypatch.setattr(engine, "_reader_died", lambda task: "died")
+    deadly = {"f037", "f150"}
+    tasks = [engine.Task(f"b{c}", tuple((f"/nowhere/f{i:03d}", f"f{i:03d}") for i in range(c * 200, c * 200 + 200))) for c in range(3)]
+    attempted = []
+
+    def attempt(queue, in_flight):
+        while queue:
+            batch = [queue.popleft() for _ in range(min(in_flight, len(queue)))]
+            attempted.extend(batch)
+            if any(name in deadly for t in batch for _, name in t.files):
+                return batch
+            yield from ((t, "read") for t in batch)
+        return []
+
+    finished = list(engine._surviving_deaths(tasks, attempt, 2))
+    names = sorted(name for t, _ in finished for _, name in t.files)
+    assert names == sorted(name for t in tasks for _, name in t.files)
+    assert sorted(t.files[0][1] for t, got in finished if got == "died") == sorted(deadly)
+    assert len({t.part for t, _ in finished}) == len(finished)
+    # b0 and b1 lost together and run again whole, then 2 tasks a halving (200 → 1: 8 of them) for
+    # each deadly file, and b2: 31 tasks; one a file would be 400 more
+    assert len(attempted) <= 40
+
+
 def spins_on_slow(task):
     """run_task, but reading a file named slow* takes 60 s (far longer than the time limit)."""
     original = govstats.pipeline.read_document
@@ -370,7 +398,6 @@ def test_a_chunk_leaves_the_cycle_collector_as_it_found_it():
 def test_a_store_is_written_by_one_build_at_a_time(tmp_path, capsys):
     """Two builds into one folder would name their parts alike and overwrite each other's rows:
     the second is refused with a clear error, and the folder is free again once a build is done."""
-    from govstats import cli
     from govstats.store import State, StoreBusyError, fingerprint
 
     folder = corpus(tmp_path, copies=1)
@@ -388,7 +415,6 @@ def test_a_store_is_written_by_one_build_at_a_time(tmp_path, capsys):
 def test_a_store_missing_a_part_file_fails_to_load(tmp_path, capsys):
     """Rows lost behind the build's back (a part file deleted, or overwritten by another program)
     are found by the counts every report row carries: loading fails and says how to mend it."""
-    from govstats import cli
     from govstats.store import StoreIncompleteError
 
     out = tmp_path / "out"
@@ -404,7 +430,6 @@ def test_a_store_missing_a_part_file_fails_to_load(tmp_path, capsys):
 def test_an_output_folder_inside_the_input_folder_is_not_read_as_reports(tmp_path, capsys):
     """Its tables (CSV copies, Parquet) are not reports: a second build reads the same five files.
     The input folder itself cannot be the output folder."""
-    from govstats import cli
 
     folder = corpus(tmp_path, copies=1)
     for _ in range(2):
@@ -418,7 +443,6 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_as_reports(tmp_pat
 def test_options_that_cannot_be_followed_are_refused(options, tmp_path, capsys):
     """--jobs is a whole number of one or more; --timeout seconds, 0 or more; --scheduler goes with
     --engine dask (neither was ignored silently before)."""
-    from govstats import cli
 
     with pytest.raises(SystemExit) as exit_:
         cli.main(["build", str(RAW), "--out", str(tmp_path / "out"), *options])
@@ -429,7 +453,6 @@ def test_an_unreachable_scheduler_is_a_clear_error_and_the_store_is_let_go(tmp_p
     pytest.importorskip("dask.distributed")
     import dask
 
-    from govstats import cli
     from govstats.engine import SchedulerError
 
     out = tmp_path / "out"
@@ -444,7 +467,6 @@ def test_an_unreachable_scheduler_is_a_clear_error_and_the_store_is_let_go(tmp_p
 
 def test_ctrl_c_says_the_build_goes_on_where_it_stopped(tmp_path, monkeypatch, capsys):
     import govstats.export
-    from govstats import cli
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
