@@ -37,7 +37,7 @@ def load(folder: str | os.PathLike = "data/processed", tables: list[str] | None 
 def build(folder: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/processed", progress: bool = False,
           corrections: str | os.PathLike | None = None, **options):
     """Build `folder` into `out` (applying a corrections file, if given) and return the tables.
-    Options: jobs, engine ("local" or "dask"), scheduler, full, csv_copies (see export.build)."""
+    Options: jobs, engine ("local" or "dask"), scheduler, full, retry_failed, time_limit, csv_copies (see export.build)."""
     from .export import build as _build
 
     return _build(folder, out, progress=progress, corrections=corrections, **options)

@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--full", action="store_true", help="read every file again, even those unchanged since the last build")
     build.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                        help="stop reading a file after this long and fail it (default 600; 0: no limit; not on Dask)")
+    build.add_argument("--retry-failed", action="store_true",
+                       help="read again the files whose last reading failed (after raising --timeout, say), not only changed ones")
     build.add_argument("--no-csv", action="store_true", help="write Parquet only (large corpora: the CSV copies are the slow part)")
     check = commands.add_parser("check", help="per-report summary of the checks of a build")
     check.add_argument("--data", default=DEFAULT_OUT, help=f"a build's output folder (default {DEFAULT_OUT})")
@@ -49,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         corrections = args.corrections or (DEFAULT_CORRECTIONS if Path(DEFAULT_CORRECTIONS).exists() else None)
         try:
             run_build(args.folder, args.out, progress=not args.quiet, corrections=corrections, jobs=args.jobs, engine=args.engine,
-                      scheduler=args.scheduler, full=args.full, csv_copies=not args.no_csv, load_result=False, time_limit=args.timeout)
+                      scheduler=args.scheduler, full=args.full, csv_copies=not args.no_csv, load_result=False, time_limit=args.timeout,
+                      retry_failed=args.retry_failed)
         except (CorrectionsFileError, OutputFolderError, SchedulerError, StoreBusyError) as exc:
             print(f"ERROR {exc}", file=sys.stderr)
             return 2

@@ -52,7 +52,7 @@ def to_dataset(results: list[ReportResult], corrections: list[dict] | None = Non
 
 def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = True, corrections: str | os.PathLike | None = None,
           jobs: int | None = None, engine: str = "local", scheduler: str | None = None, full: bool = False, csv_copies: bool = True,
-          load_result: bool = True, time_limit: float | None = None) -> Dataset | None:
+          load_result: bool = True, time_limit: float | None = None, retry_failed: bool = False) -> Dataset | None:
     """Read every file in `folder` into the store in `out` and return the tables (or None).
 
     Incremental: a file whose bytes (sha256) are unchanged since the last build by the same govstats
@@ -61,6 +61,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     `jobs` processes (`engine="dask"`: on a Dask cluster at `scheduler`, or a local one). `full`
     reads everything again and rewrites the store. A file still being read after `time_limit`
     seconds (default pipeline.TIME_LIMIT; 0: no limit; not on Dask) is stopped and fails (`timed_out`).
+    A file that failed is read again when it changes, or with `retry_failed` (or `full`).
     """
     folder, out = Path(folder), Path(out)
     if folder.resolve() == out.resolve():
@@ -69,7 +70,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     files = input_files(folder, out)
     paths, names = [p for p, _ in files], [n for _, n in files]
     # the store is locked while it is written, and let go however the build ends
-    with store.State.open(out, fingerprint=store.fingerprint(entries), full=full) as state:
+    with store.State.open(out, fingerprint=store.fingerprint(entries), full=full, retry_failed=retry_failed) as state:
         shas = store.file_hashes(out, paths, remembered=not full)
         by_file: dict[str, list[dict]] = {}
         for entry in entries:

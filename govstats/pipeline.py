@@ -66,7 +66,7 @@ def process_file(path: str | os.PathLike, name: str | None = None, time_limit: f
         return _failed(base, "read", exc.code, exc.message, exc.line)
     except _OutOfTime:
         return _failed(base, "read", "timed_out", f"reading this file took more than {time_limit:g} s and was stopped; every other"
-                       " file was read. To read it, build again with a longer --timeout and --full")
+                       " file was read. To read it, build again with a longer --timeout and --retry-failed")
     except Exception as exc:  # a govstats bug must not stop the build: this file fails visibly
         return _failed(base, "extract", "internal_error", f"govstats failed on this file ({type(exc).__name__}: {exc}); please report it")
 
@@ -109,7 +109,7 @@ def reader_died(path: str | os.PathLike, name: str) -> ReportResult:
         base = _identity(path, name)
     return _failed(base, "read", "reader_died", "reading this file ended the process reading it (killed by the system, most"
                    " likely for the memory it took, or a crash in a library); every other file was read. It is read again"
-                   " when it changes, or with --full")
+                   " when it changes, or with --retry-failed")
 
 
 def _identity(path: Path, name: str, data: bytes | None = None) -> dict:

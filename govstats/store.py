@@ -87,7 +87,9 @@ class State:
     parts: int = 0
 
     @classmethod
-    def open(cls, out: Path, fingerprint: str, full: bool = False) -> "State":
+    def open(cls, out: Path, fingerprint: str, full: bool = False, retry_failed: bool = False) -> "State":
+        """The store in `out`, locked. `full`: emptied; `retry_failed`: its failed files forgotten,
+        so that they are read again."""
         out.mkdir(parents=True, exist_ok=True)
         lock = _lock(out)
         meta_path = out / "_build.json"
@@ -98,6 +100,8 @@ class State:
             for name in schema.TABLES:  # the index, and the one-file-a-table layout of older versions
                 (out / f"{name}.parquet").unlink(missing_ok=True)
         index = _index(out)
+        if retry_failed:
+            index = index[index["status"] != "failed"].reset_index(drop=True)
         number = int(meta.get("build", 0)) + 1
         # the build's number is taken before it writes a part: a build after one cut short names its parts anew
         meta_path.write_text(json.dumps({"govstats": __version__, "fingerprint": fingerprint, "build": number}) + "\n")

@@ -265,6 +265,25 @@ def test_a_file_read_for_longer_than_the_time_limit_fails_and_the_build_goes_on(
         pd.testing.assert_frame_equal(df[df["file"] != "slow.txt"].reset_index(drop=True), tables(expected)[name], obj=name)
 
 
+def test_a_file_that_failed_is_read_again_only_when_asked(tmp_path, monkeypatch):
+    """A failed file is not read again while its bytes are the same (a file that timed out would
+    cost the time limit at every rebuild), but is with retry_failed, once what failed it is mended
+    (here: the file no longer takes longer than the limit)."""
+    folder = corpus(tmp_path, copies=1)
+    (folder / "slow.txt").write_bytes((RAW / "003_65346d4e8b8906da.txt").read_bytes() + b"\n" * 9)
+    out = tmp_path / "out"
+    monkeypatch.setattr(engine, "run_task", spins_on_slow)
+    assert build(folder, out, progress=False, jobs=1, time_limit=2).reports.set_index("file").loc["slow.txt", "error_code"] == "timed_out"
+    monkeypatch.setattr(engine, "run_task", RUN_TASK)
+    read = files_read(monkeypatch)
+    again = build(folder, out, progress=False, jobs=1)
+    assert read == [] and again.reports.set_index("file").loc["slow.txt", "error_code"] == "timed_out"
+    monkeypatch.chdir(tmp_path)  # no corrections file of the working folder's
+    assert cli.main(["build", str(folder), "--out", str(out), "--quiet", "--no-csv", "--jobs", "1", "--retry-failed"]) == 0
+    assert read == ["slow.txt"]
+    assert_same(load(out), build(folder, tmp_path / "fresh", progress=False, jobs=1))
+
+
 def test_loading_reads_only_the_columns_and_years_asked_for(one_process, folder, tmp_path):
     out = tmp_path / "out"
     build(folder, out, progress=False, jobs=1, csv_copies=False, load_result=False)
