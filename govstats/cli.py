@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--scheduler", default=None, help="address of a Dask scheduler (tcp://host:8786); default: a local cluster")
     build.add_argument("--full", action="store_true", help="read every file again, even those unchanged since the last build")
     build.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
-                       help="stop reading a file after this long and fail it (default 600; 0: no limit; not on Dask)")
+                       help="stop reading a file after this long and fail it (default 600; 0: no limit)")
     build.add_argument("--retry-failed", action="store_true",
                        help="read again the files whose last reading failed (after raising --timeout, say), not only changed ones")
     build.add_argument("--no-csv", action="store_true", help="write Parquet only (large corpora: the CSV copies are the slow part)")

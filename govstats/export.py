@@ -60,7 +60,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     (its rows are copied under its new name); only new and changed files are read, in chunks, on
     `jobs` processes (`engine="dask"`: on a Dask cluster at `scheduler`, or a local one). `full`
     reads everything again and rewrites the store. A file still being read after `time_limit`
-    seconds (default pipeline.TIME_LIMIT; 0: no limit; not on Dask) is stopped and fails (`timed_out`).
+    seconds (default pipeline.TIME_LIMIT; 0: no limit) is stopped and fails (`timed_out`).
     A file that failed is read again when it changes, or with `retry_failed` (or `full`).
     """
     folder, out = Path(folder), Path(out)

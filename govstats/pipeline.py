@@ -4,6 +4,7 @@ every input file."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import os
 import signal
@@ -78,25 +79,43 @@ class _OutOfTime(BaseException):
 
 @contextlib.contextmanager
 def _time_limit(seconds: float):
-    """Stop what runs inside after `seconds` (0: never), by the interval timer's SIGALRM raising
-    where the reading is; once, so that the `finally` clauses it sets off run whole (state shared
-    by the files a process reads is put back in such clauses, or made whole before it is stored).
-    Only in the main thread of a POSIX process (a build's worker processes, a one-process build);
-    elsewhere (Dask's worker threads) no limit."""
-    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    """Stop what runs inside after `seconds` (0: never) by raising _OutOfTime where the reading is;
+    once, so that the `finally` clauses it sets off run whole (state shared by the files a process
+    reads is put back in such clauses, or made whole before it is stored). In the main thread of
+    a POSIX process (a build's worker processes, a one-process build), the interval timer's
+    SIGALRM raises it, even inside a long regular-expression match; in any other thread (Dask's
+    workers read in threads), a timer thread has the interpreter raise it in the reading thread,
+    where it runs Python code: a single call into compiled code is stopped when it returns."""
+    if not seconds:
         yield
-        return
+    elif hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        def alarm(signum, frame):
+            raise _OutOfTime
 
-    def alarm(signum, frame):
-        raise _OutOfTime
+        previous = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    else:
+        reader, lock, armed = ctypes.c_ulong(threading.get_ident()), threading.Lock(), [True]
 
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        def stop() -> None:
+            with lock:
+                if armed[0]:
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(reader, ctypes.py_object(_OutOfTime))
+
+        timer = threading.Timer(seconds, stop)
+        timer.start()
+        try:
+            yield
+        finally:
+            with lock:  # once here, stop() has raised it (then it is taken back if not yet raised) or never will
+                armed[0] = False
+                timer.cancel()
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(reader, None)
 
 
 def reader_died(path: str | os.PathLike, name: str) -> ReportResult:

@@ -247,16 +247,18 @@ def spins_on_slow(task):
         govstats.pipeline.read_document = original
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_a_file_read_for_longer_than_the_time_limit_fails_and_the_build_goes_on(jobs, tmp_path, monkeypatch):
-    """In the build's own process and in its workers alike (the limit is well above the time a
-    worker takes to warm up on its first file)."""
+@pytest.mark.parametrize("jobs, engine_name", [(1, "local"), (2, "local"), (2, "dask")])
+def test_a_file_read_for_longer_than_the_time_limit_fails_and_the_build_goes_on(jobs, engine_name, tmp_path, monkeypatch):
+    """In the build's own process, in its workers and in a Dask worker's threads alike (the limit
+    is well above the time a worker takes to warm up on its first file)."""
+    if engine_name == "dask":
+        pytest.importorskip("dask.distributed")
     folder = corpus(tmp_path, copies=1)
     expected = build(folder, tmp_path / "expected", progress=False, jobs=1)
     (folder / "slow.txt").write_bytes((RAW / "003_65346d4e8b8906da.txt").read_bytes() + b"\n" * 9)
     monkeypatch.setattr(engine, "CHUNK", 3)
     monkeypatch.setattr(engine, "run_task", spins_on_slow)
-    dataset = build(folder, tmp_path / "out", progress=False, jobs=jobs, time_limit=6)
+    dataset = build(folder, tmp_path / "out", progress=False, jobs=jobs, engine=engine_name, time_limit=6)
     slow = dataset.reports.set_index("file").loc["slow.txt"]
     assert (slow["status"], slow["error_code"]) == ("failed", "timed_out") and slow["sha256"]
     [message] = dataset.errors.loc[dataset.errors["file"] == "slow.txt", "message"]
