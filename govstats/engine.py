@@ -197,6 +197,13 @@ def _pooled(queue: collections.deque, workers: int, in_flight: int) -> Generator
     context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None)
     lost: list[Task] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(), context.get_start_method())) as pool:
+        try:  # a worker that cannot start would otherwise be taken for one killed by a file
+            pool.submit(os.getpid).result()
+        except BrokenProcessPool:
+            raise WorkerStartError("the build's worker processes ended as they started, before reading any file (their own error"
+                                   " is printed above). A worker starts by importing the program's main module: a script that"
+                                   " calls govstats.build must call it under `if __name__ == \"__main__\":`, from a file, not"
+                                   " standard input; or build with jobs=1") from None
         pending, finished = {}, []
         while True:
             while queue and not lost and len(pending) < in_flight:
@@ -213,6 +220,10 @@ def _pooled(queue: collections.deque, workers: int, in_flight: int) -> Generator
                     finished.append((task, future.result()))
                 except BrokenProcessPool:  # every task in flight fails with it
                     lost.append(task)
+
+
+class WorkerStartError(RuntimeError):
+    """The build's worker processes cannot start."""
 
 
 def _end_with(build: int, method: str) -> None:

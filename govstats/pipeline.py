@@ -83,9 +83,10 @@ def _time_limit(seconds: float):
     once, so that the `finally` clauses it sets off run whole (state shared by the files a process
     reads is put back in such clauses, or made whole before it is stored). In the main thread of
     a POSIX process (a build's worker processes, a one-process build), the interval timer's
-    SIGALRM raises it, even inside a long regular-expression match; in any other thread (Dask's
-    workers read in threads), a timer thread has the interpreter raise it in the reading thread,
-    where it runs Python code: a single call into compiled code is stopped when it returns."""
+    SIGALRM raises it, even inside a long regular-expression match; elsewhere (Dask's workers read
+    in threads; Windows has no interval timer), a timer thread has the interpreter raise it in the
+    reading thread, where it runs Python code: a single call into compiled code is stopped when it
+    returns."""
     if not seconds:
         yield
     elif hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():

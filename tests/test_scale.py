@@ -4,6 +4,8 @@ unchanged files are not read again; loading reads only what is asked for."""
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 
 import pandas as pd
@@ -228,6 +230,16 @@ def test_a_chunk_that_dies_alone_is_halved_until_a_death_names_its_file(monkeypa
     # b0 and b1 lost together and run again whole, then 2 tasks a halving (200 → 1: 8 of them) for
     # each deadly file, and b2: 31 tasks; one a file would be 400 more
     assert len(attempted) <= 40
+
+
+def test_a_script_that_builds_without_the_main_guard_stops_with_an_error_that_says_why(tmp_path):
+    """A worker starts by importing the program's main module: one of a script that builds
+    without `if __name__ == "__main__":` builds again as it starts, and fails. The build stops
+    and says why, instead of taking each failed start for a death caused by a file."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(f"import govstats, govstats.engine\ngovstats.engine.CHUNK = 2\ngovstats.build({str(RAW)!r}, {str(tmp_path / 'out')!r}, jobs=2)\n")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert run.returncode == 1 and "WorkerStartError" in run.stderr and 'if __name__ == "__main__":' in run.stderr
 
 
 def spins_on_slow(task):
