@@ -151,15 +151,22 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, scheduler: str | None = None) -> Iterator[tuple[Task, dict]]:
-    """Each task with its tables, in the order they finish."""
+def run(tasks: list[Task], engine: str = "local", jobs: int | None = None, scheduler: str | None = None,
+        isolate: bool = False) -> Iterator[tuple[Task, dict]]:
+    """Each task with its tables, in the order they finish. One job, or a single task, runs in this
+    process, unless `isolate`: then on worker processes (one for one job), so that a file that kills
+    its reader fails alone (_surviving_deaths)."""
     if engine == "dask":
         yield from _run_dask(tasks, scheduler, jobs)
         return
     jobs = jobs or default_jobs()
-    if jobs <= 1 or len(tasks) <= 1:
+    if not isolate and (jobs <= 1 or len(tasks) <= 1):
+        from .store import reading_here
+
         for task in tasks:
-            yield task, run_task(task)
+            with reading_here(task.out, [name for _, name in task.files]):
+                tables = run_task(task)
+            yield task, tables
         return
     # a few tasks in flight per worker, no more: a finished task's tables are dropped once
     # written, so memory stays flat however many tasks there are
@@ -173,7 +180,8 @@ def _surviving_deaths(tasks: list[Task], attempt: Callable, in_flight: int) -> I
     known: those tasks are run again one at a time, and one that dies alone is cut in halves, run
     one at a time too, until a death names its file, which fails (`reader_died`): a chunk of 200
     with one such file costs some 16 tasks, not 200. `attempt(queue, n)` runs the queued tasks,
-    n at a time, and returns those lost with a worker."""
+    n at a time, and returns those lost with a worker. (A build reading in its own process dies
+    with it; the next one reads in workers: store.reading_here.)"""
     queue = collections.deque(tasks)
     while queue:
         alone = collections.deque((yield from attempt(queue, in_flight)))

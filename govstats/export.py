@@ -86,7 +86,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
             fixes = tuple(e for _, name in chunk for e in by_file.get(name, []))
             # processes on this machine write their chunk's rows themselves; Dask workers may not see `out`
             tasks.append(Task(state.new_part(), tuple(chunk), fixes, str(corrections or ""), out=str(out) if engine == "local" else "", time_limit=TIME_LIMIT if time_limit is None else time_limit))
-        finished = run(tasks, engine=engine, jobs=jobs, scheduler=scheduler)
+        finished = run(tasks, engine=engine, jobs=jobs, scheduler=scheduler, isolate=state.crashed)
         if progress and tasks:
             from tqdm import tqdm
 

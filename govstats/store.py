@@ -7,6 +7,7 @@ report year, written chunk by chunk as the build goes.
     out/_build.json                          what built the store: govstats version and code, corrections
     out/_journal/<part>.parquet              index rows of the chunks written by a build not yet finished
     out/_hashes.parquet                      each input file's sha256 with the stat it was taken at
+    out/_reading.json                        the files a build reads in its own process, while it does
     out/.lock                                held by the build writing the store: one at a time
 
 A file's rows live in the part named in its index row. An incremental build reads only new and
@@ -15,11 +16,14 @@ are no longer named by the index and are not loaded, and a part no file points t
 A build cut short (Ctrl-C, a crash, the machine going down) keeps what it finished: each chunk's
 index rows go to the journal once its parts are written, and the next build takes them as its
 own, so it reads only the files the interrupted one had not. Loading reads only the tables,
-columns and year partitions asked for.
+columns and year partitions asked for. A build whose own process died while reading (killed by
+the system, a crash in a library) leaves `_reading.json` behind: the next reads in worker
+processes, where a death names the file that caused it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -47,6 +51,7 @@ os.environ.setdefault("ACERO_ALIGNMENT_HANDLING", "reallocate")
 PARTED = [name for name in schema.TABLES if name != "reports"]
 JOURNAL = "_journal"
 HASHES = "_hashes.parquet"
+READING = "_reading.json"
 # a file changed less than this before it was hashed is hashed again by the next build: a file's
 # times are coarse (2 s on FAT; the kernel stamps them from a clock a tick behind the real one), so
 # a second change that soon could leave them as the first change left them
@@ -85,6 +90,7 @@ class State:
     index: pd.DataFrame  # the reports of the last build and of chunks a build cut short finished, when still valid
     lock: object = None  # the open lock file: one build at a time writes a store
     parts: int = 0
+    crashed: bool = False  # an earlier build's process died reading files: read in worker processes
 
     @classmethod
     def open(cls, out: Path, fingerprint: str, full: bool = False, retry_failed: bool = False) -> "State":
@@ -105,7 +111,7 @@ class State:
         number = int(meta.get("build", 0)) + 1
         # the build's number is taken before it writes a part: a build after one cut short names its parts anew
         meta_path.write_text(json.dumps({"govstats": __version__, "fingerprint": fingerprint, "build": number}) + "\n")
-        return cls(out, number, index, lock)
+        return cls(out, number, index, lock, crashed=(out / READING).exists())
 
     def split(self, names: list[str], shas: list[str]) -> tuple[pd.DataFrame, list[int]]:
         """(index rows of the files unchanged since the last build, positions of the files to read)."""
@@ -196,6 +202,7 @@ class State:
                 if _part_of(path) not in live:
                     path.unlink()
         shutil.rmtree(self.out / JOURNAL, ignore_errors=True)  # the index holds its rows now
+        (self.out / READING).unlink(missing_ok=True)  # every file is accounted for
 
     def __enter__(self) -> "State":
         return self
@@ -208,6 +215,21 @@ class State:
         if self.lock is not None:
             self.lock.close()  # closing the file releases the lock
             self.lock = None
+
+
+@contextlib.contextmanager
+def reading_here(out: str, names: list[str]):
+    """While a build reads files in its own process, `_reading.json` in the store names them: it is
+    left behind only if that process dies (State.crashed)."""
+    if not out:
+        yield
+        return
+    path = Path(out) / READING
+    path.write_text(json.dumps(names, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def file_hashes(out: Path, files: list[str], remembered: bool = True) -> list[str]:

@@ -1,6 +1,7 @@
 """Parallel, incremental and distributed builds give the same tables as a one-process build;
 unchanged files are not read again; loading reads only what is asked for."""
 
+import multiprocessing
 import os
 import shutil
 import signal
@@ -166,9 +167,10 @@ RUN_TASK = engine.run_task
 
 
 def dies_on_crash(task):
-    """run_task, but the process reading a file named crash* is killed (as the system's
-    out-of-memory killer would kill it)."""
+    """run_task, but the worker process reading a file named crash* is killed (as the system's
+    out-of-memory killer would kill it); read in the test's own process, it fails instead."""
     if any(name.startswith("crash") for _, name in task.files):
+        assert multiprocessing.parent_process() is not None, "read in the build's own process, not in a worker"
         os.kill(os.getpid(), signal.SIGKILL)
     return RUN_TASK(task)
 
@@ -202,6 +204,35 @@ def test_a_file_that_kills_its_reader_fails_and_the_build_goes_on(engine_name, t
     monkeypatch.setattr(export, "run", lambda todo, **_: tasks.extend(todo) or iter(()))
     assert_same(build(folder, out, progress=False, jobs=2, engine=engine_name), dataset)
     assert tasks == []
+
+
+def test_a_file_that_kills_a_build_reading_in_its_own_process_fails_alone_in_the_next(tmp_path, monkeypatch):
+    """A one-process build (one job, or one chunk) dies with the file that kills its reader; the
+    next build of the store reads in worker processes, where that file fails alone, and the one
+    after it reads in its own process again."""
+    folder = corpus(tmp_path, copies=1)
+    expected = build(folder, tmp_path / "expected", progress=False, jobs=1)
+    (folder / "crash.txt").write_bytes((RAW / "003_65346d4e8b8906da.txt").read_bytes() + b"\n" * 9)
+    out = tmp_path / "out"
+    script = tmp_path / "dies.py"
+    script.write_text("import os, signal, govstats, govstats.pipeline as p\n"
+                      "read = p.read_document\n"
+                      "p.read_document = lambda path, name, data: os.kill(os.getpid(), signal.SIGKILL) if name.startswith('crash') else read(path, name, data)\n"
+                      f"if __name__ == '__main__':\n    govstats.build({str(folder)!r}, {str(out)!r}, jobs=1)\n")
+    assert subprocess.run([sys.executable, str(script)], cwd=tmp_path).returncode == -signal.SIGKILL
+    assert (out / store.READING).exists()
+    monkeypatch.setattr(engine, "run_task", dies_on_crash)  # in the workers
+    dataset = build(folder, out, progress=False, jobs=1)
+    crashed = dataset.reports.set_index("file").loc["crash.txt"]
+    assert (crashed["status"], crashed["error_code"]) == ("failed", "reader_died")
+    for name, df in tables(dataset).items():
+        pd.testing.assert_frame_equal(df[df["file"] != "crash.txt"].reset_index(drop=True), tables(expected)[name], obj=name)
+    assert not (out / store.READING).exists()
+    monkeypatch.setattr(engine, "run_task", RUN_TASK)
+    (folder / "new.txt").write_bytes((RAW / "001_d30c6bb9e8db6bc5.txt").read_bytes() + b"\n" * 9)
+    read = files_read(monkeypatch)
+    build(folder, out, progress=False, jobs=1, load_result=False)
+    assert read == ["new.txt"]  # in this process
 
 
 def test_a_chunk_that_dies_alone_is_halved_until_a_death_names_its_file(monkeypatch):
