@@ -208,10 +208,10 @@ def _pooled(queue: collections.deque, workers: int, in_flight: int) -> Generator
         try:  # a worker that cannot start would otherwise be taken for one killed by a file
             pool.submit(os.getpid).result()
         except BrokenProcessPool:
-            raise WorkerStartError("the build's worker processes ended as they started, before reading any file (a worker's own"
-                                   " error goes to this program's standard error). A worker starts by importing the program's main module: a script that"
-                                   " calls govstats.build must call it under `if __name__ == \"__main__\":`, from a file, not"
-                                   " standard input; or build with jobs=1") from None
+            raise WorkerStartError("the build's worker processes ended as they started, before reading any file (a worker's"
+                                   " own error goes to this program's standard error). A worker starts by importing the"
+                                   " program's main module: a script that calls govstats.build must call it under"
+                                   " `if __name__ == \"__main__\":`, from a file, not standard input; or build with jobs=1") from None
         pending, finished = {}, []
         while True:
             while queue and not lost and len(pending) < in_flight:
