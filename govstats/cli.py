@@ -45,10 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     from .export import build as run_build
     from .engine import SchedulerError, WorkerStartError
     from .export import OutputFolderError, load
-    from .store import StoreBusyError, StoreIncompleteError
+    from .store import READING, StoreBusyError, StoreIncompleteError
 
     if args.command == "build":
         corrections = args.corrections or (DEFAULT_CORRECTIONS if Path(DEFAULT_CORRECTIONS).exists() else None)
+        if (Path(args.out) / READING).exists():
+            print(f"the last build of {args.out} ended while reading files in its own process (killed, or a crash in a library):"
+                  " this one reads in worker processes, where a file that ends its reader fails alone (reader_died)", file=sys.stderr)
         try:
             run_build(args.folder, args.out, progress=not args.quiet, corrections=corrections, jobs=args.jobs, engine=args.engine,
                       scheduler=args.scheduler, full=args.full, csv_copies=not args.no_csv, load_result=False, time_limit=args.timeout,

@@ -206,7 +206,7 @@ def test_a_file_that_kills_its_reader_fails_and_the_build_goes_on(engine_name, t
     assert tasks == []
 
 
-def test_a_file_that_kills_a_build_reading_in_its_own_process_fails_alone_in_the_next(tmp_path, monkeypatch):
+def test_a_file_that_kills_a_build_reading_in_its_own_process_fails_alone_in_the_next(tmp_path, monkeypatch, capsys):
     """A one-process build (one job, or one chunk) dies with the file that kills its reader; the
     next build of the store reads in worker processes, where that file fails alone, and the one
     after it reads in its own process again."""
@@ -222,7 +222,10 @@ def test_a_file_that_kills_a_build_reading_in_its_own_process_fails_alone_in_the
     assert subprocess.run([sys.executable, str(script)], cwd=tmp_path).returncode == -signal.SIGKILL
     assert (out / store.READING).exists()
     monkeypatch.setattr(engine, "run_task", dies_on_crash)  # in the workers
-    dataset = build(folder, out, progress=False, jobs=1)
+    monkeypatch.chdir(tmp_path)  # no corrections file of the working folder's
+    assert cli.main(["build", str(folder), "--out", str(out), "--quiet", "--no-csv", "--jobs", "1"]) == 0
+    assert "reads in worker processes" in capsys.readouterr().err
+    dataset = load(out)
     crashed = dataset.reports.set_index("file").loc["crash.txt"]
     assert (crashed["status"], crashed["error_code"]) == ("failed", "reader_died")
     for name, df in tables(dataset).items():
