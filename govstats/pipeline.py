@@ -73,8 +73,8 @@ def process_file(path: str | os.PathLike, name: str | None = None, time_limit: f
 
 
 class _OutOfTime(BaseException):
-    """Raised by the alarm in the middle of reading a file: not an Exception, so that no library's
-    `except Exception` takes it for an error of its own."""
+    """Raised by the time limit (_time_limit) in the middle of reading a file: not an Exception, so
+    that no library's `except Exception` takes it for an error of its own."""
 
 
 @contextlib.contextmanager
