@@ -3,10 +3,11 @@
     .venv/bin/python benchmarks/scale.py --sizes 1000 10000 100000 [--work /tmp/govstats-bench]
 
 For each size: a full build with all cores, then an incremental rebuild after 1 % of the files
-changed, each run as `govstats build` in its own process with the peak memory of its whole
-process tree (RSS every 0.1 s, PSS every 0.5 s) sampled from /proc. Also: text reports a second on one
-core (1 000 reports, --jobs 1: with start-up, and beyond a 200-report build's time) and the local
-engine against a Dask LocalCluster on 1 000 reports. Prints markdown tables for README, and the
+changed, each run as `govstats build --no-csv` in its own process with the peak memory of its
+whole process tree (RSS every 0.1 s, PSS every 0.5 s) sampled from /proc; likewise the writing of
+the full build's CSV copies (what a build without --no-csv does last). Also: text reports a second
+on one core (1 000 reports, --jobs 1: with start-up, and beyond a 200-report build's time) and the
+local engine against a Dask LocalCluster on 1 000 reports. Prints markdown tables for README, and the
 machine's speed on a reference loop before and after.
 """
 
@@ -52,8 +53,17 @@ def tree_memory(pid: int, pss: bool = True) -> tuple[int, int]:
 
 def run_build(corpus: Path, out: Path, *extra: str) -> tuple[float, tuple[int, int]]:
     """(seconds, (peak RSS, peak PSS) of the process tree) of one `govstats build`."""
+    return measure([GOVSTATS, "build", str(corpus), "--out", str(out), "--quiet", "--no-csv", *extra])
+
+
+def write_csv(out: Path) -> tuple[float, tuple[int, int]]:
+    """The same of writing a store's CSV copies, what a build without --no-csv does last."""
+    return measure([sys.executable, "-c", "import sys; from pathlib import Path; from govstats.store import write_csv; write_csv(Path(sys.argv[1]))", str(out)])
+
+
+def measure(command: list[str]) -> tuple[float, tuple[int, int]]:
     start = time.perf_counter()
-    proc = subprocess.Popen([GOVSTATS, "build", str(corpus), "--out", str(out), "--quiet", "--no-csv", *extra], stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     peak = (0, 0)
     done = threading.Event()
 
@@ -71,7 +81,7 @@ def run_build(corpus: Path, out: Path, *extra: str) -> tuple[float, tuple[int, i
     done.set()
     sampler.join()
     if code not in (0, 1):
-        raise SystemExit(f"govstats build failed on {corpus} (exit {code})")
+        raise SystemExit(f"{' '.join(command)} failed (exit {code})")
     return time.perf_counter() - start, peak
 
 
@@ -113,8 +123,8 @@ def main() -> int:
     local, _ = run_build(one, work / "out-local", "--full")
     dask, _ = run_build(one, work / "out-dask", "--full", "--engine", "dask")
     print(f"| engine (1,000 reports, {cores} workers) | seconds |\n| --- | --- |\n| local processes | {local:.1f} |\n| Dask LocalCluster | {dask:.1f} |\n", flush=True)
-    print(f"| reports | full build ({cores} cores) | reports/s | peak PSS (RSS) | files changed | incremental rebuild | of full | peak PSS (RSS) |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |", flush=True)
+    print(f"| reports | full build ({cores} cores) | reports/s | peak PSS (RSS) | files changed | incremental rebuild | of full | peak PSS (RSS) | CSV copies | peak PSS (RSS) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |", flush=True)
     for n in args.sizes:
         corpus = work / f"corpus-{n}"
         if not corpus.exists():
@@ -122,9 +132,10 @@ def main() -> int:
         out = work / f"out-{n}"
         shutil.rmtree(out, ignore_errors=True)
         full, full_mem = run_build(corpus, out)
+        csv, csv_mem = write_csv(out)
         changed = synth_corpus.mutate(sorted(corpus.glob("*.txt")), 0.01, seed=1)
         incremental, inc_mem = run_build(corpus, out)
-        print(f"| {n:,} | {full:.1f} s | {n / full:.0f} | {_mb(full_mem)} | {len(changed):,} | {incremental:.1f} s | {incremental / full:.1%} | {_mb(inc_mem)} |", flush=True)
+        print(f"| {n:,} | {full:.1f} s | {n / full:.0f} | {_mb(full_mem)} | {len(changed):,} | {incremental:.1f} s | {incremental / full:.1%} | {_mb(inc_mem)} | {csv:.1f} s | {_mb(csv_mem)} |", flush=True)
         shutil.rmtree(out, ignore_errors=True)
     print(f"\nMachine speed after: {machine_speed():.0f} ms for the reference loop", flush=True)
     return 0

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
                        help="stop reading a file after this long and fail it (default 600; 0: no limit)")
     build.add_argument("--retry-failed", action="store_true",
                        help="read again the files whose last reading failed (after raising --timeout, say), not only changed ones")
-    build.add_argument("--no-csv", action="store_true", help="write Parquet only (large corpora: the CSV copies are the slow part)")
+    build.add_argument("--no-csv", action="store_true", help="write Parquet only, no CSV copies (those of an earlier build are removed)")
     check = commands.add_parser("check", help="per-report summary of the checks of a build")
     check.add_argument("--data", default=DEFAULT_OUT, help=f"a build's output folder (default {DEFAULT_OUT})")
     show = commands.add_parser("show", help="everything read from one report, with evidence and checks")

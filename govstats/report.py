@@ -3,11 +3,15 @@ per report) and `govstats show` (everything read from one report, for auditing i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from .export import Dataset
+from .store import COUNTED
 
 STATUSES = ("fail", "warn", "pass", "not_assessable")
+EXCEL_ROWS = 1_048_576  # lines of an Excel sheet, the header's included
 
 
 def build_summary(out) -> tuple[str, pd.DataFrame]:
@@ -17,7 +21,12 @@ def build_summary(out) -> tuple[str, pd.DataFrame]:
 
     data = load(out, tables=["errors"], columns={"reports": ["status", "template", "error_code", "n_facts", "n_prose_facts", "n_unmapped",
                                                              *(f"n_checks_{s}" for s in STATUSES)]})
-    return _summary(data.reports, data.errors), data.errors
+    text = _summary(data.reports, data.errors)
+    for name, counted in COUNTED.items():
+        rows = int(data.reports[counted].sum().sum())
+        if rows >= EXCEL_ROWS and (Path(out) / f"{name}.csv").exists():
+            text += f"\n  {name}.csv has {rows:,} rows: Excel shows the first {EXCEL_ROWS - 1:,}; load the Parquet (govstats.load) for them all"
+    return text, data.errors
 
 
 def _summary(reports: pd.DataFrame, errors: pd.DataFrame) -> str:

@@ -23,6 +23,7 @@ processes, where a death names the file that caused it.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import hashlib
 import json
@@ -38,6 +39,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -442,15 +444,58 @@ def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(out: Path) -> None:
-    """CSV copies Excel opens with Chinese intact (UTF-8 with BOM), written a year at a time so
-    that memory stays flat."""
-    index = pd.read_parquet(out / "reports.parquet", columns=["file", "report_year"])
-    years = [None] + sorted(int(y) for y in index["report_year"].dropna().unique())
+    """CSV copies Excel opens with Chinese intact (UTF-8 with BOM): the rows `load` gives, written
+    by Arrow's CSV writer some 64 000 rows at a time, so that memory stays flat (strings quoted, a
+    blank cell empty, numbers as Arrow prints them: 12, 0.5, 1.2e+10)."""
+    index = pq.read_table(out / "reports.parquet")
+    counts = index.select([c for cs in COUNTED.values() for c in cs if c in index.column_names]).to_pandas()
     for name in schema.TABLES:
-        frames = [getattr(load(out, tables=[name], years=[year]), name) for year in years] if name != "reports" else [load(out, tables=[]).reports]
-        if name == "errors" and (out / "build_errors.parquet").exists():  # the folder's problems with files it lacks
-            extra = pd.read_parquet(out / "build_errors.parquet")
-            frames.append(_typed("errors", extra[~extra["file"].isin(index["file"])]))
-        with open(out / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as f:
-            for n, df in enumerate(frames):
-                df.to_csv(f, header=n == 0, index=False)
+        target = arrow_schema(name).remove(len(schema.TABLES[name]))  # without `part`
+        with open(out / f"{name}.csv", "wb") as f:
+            f.write(codecs.BOM_UTF8)
+            with pacsv.CSVWriter(f, target, write_options=pacsv.WriteOptions(quoting_style="needed")) as writer:
+                if name == "reports":
+                    writer.write_table(_as_schema(index, target))
+                    continue
+                rows = 0
+                for table in _live_rows(out, name, index):
+                    writer.write_table(_as_schema(table, target))
+                    rows += table.num_rows
+                _check_complete(out, name, rows, counts)
+                if name == "errors" and (out / "build_errors.parquet").exists():  # the folder's problems with files it lacks
+                    extra = pq.read_table(out / "build_errors.parquet")
+                    writer.write_table(_as_schema(extra.filter(pc.invert(pc.is_in(extra["file"], value_set=index["file"]))), target))
+
+
+def _live_rows(out: Path, name: str, index: pa.Table, size: int = 1 << 16) -> Iterator[pa.Table]:
+    """A table's rows of the files in the index, in tables of about `size` rows: those of the
+    part each file's index row names (a changed file's rows left in an old part are not)."""
+    if not any((out / name).rglob("*.parquet")):
+        return
+    live = {}  # part → the (file, part) pairs whose rows are live
+    for pair, part in zip(_pair(index).to_pylist(), index["part"].to_pylist()):
+        live.setdefault(part, []).append(pair)
+    dataset = ds.dataset(out / name, format="parquet", partitioning=YEAR)
+    held, n = [], 0
+    for batch in dataset.to_batches(filter=ds.field("part").isin(list(live)), batch_readahead=1, fragment_readahead=1):
+        pairs = [p for part in pc.unique(batch["part"]).to_pylist() for p in live[part]]  # one part a file, so a batch
+        held.append(pa.Table.from_batches([batch]).filter(pc.is_in(_pair(batch), value_set=pa.array(pairs, pa.string()))))
+        n += held[-1].num_rows
+        if n >= size:
+            yield pa.concat_tables(held)
+            held, n = [], 0
+    if held:
+        yield pa.concat_tables(held)
+
+
+def _pair(rows) -> pa.Array:
+    return pc.binary_join_element_wise(rows["file"].cast(pa.string()), rows["part"].cast(pa.string()), "\n")
+
+
+def _as_schema(table: pa.Table, target: pa.Schema) -> pa.Table:
+    """The columns of `target`, in order and typed; a blank string is '', as `load` gives it."""
+    columns = []
+    for field in target:
+        column = table[field.name].cast(field.type) if field.name in table.column_names else pa.nulls(table.num_rows, field.type)
+        columns.append(pc.fill_null(column, "") if field.type == pa.string() else column)
+    return pa.Table.from_arrays(columns, schema=target)

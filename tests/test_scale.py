@@ -18,7 +18,7 @@ import govstats.report
 from govstats import cli, engine, export, store
 from govstats.engine import CHUNK, chunk_sizes
 from govstats.export import build, load
-from govstats.schema import TABLES, frame
+from govstats.schema import TABLES, dtypes, frame
 
 SORT = {"reports": ["file"], "facts": ["file", "source", "key", "applicant_type", "area", "period", "line", "col"],
         "unmapped": ["file", "line", "col"], "errors": ["file", "code", "message"], "checks": ["file", "check", "period"],
@@ -44,6 +44,16 @@ def tables(dataset) -> dict[str, pd.DataFrame]:
 def assert_same(a, b):
     for name, df in tables(a).items():
         pd.testing.assert_frame_equal(df, tables(b)[name], obj=name)
+
+
+def assert_csv_copies_hold(out, dataset):
+    """Each CSV copy holds the rows loading gives, value for value, and no others."""
+    for name in TABLES:
+        df, copy = getattr(dataset, name), pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        for column, dtype in dtypes(name).items():
+            copy[column] = copy[column].astype("string") if dtype == "string" else pd.to_numeric(copy[column].replace("", None)).astype(dtype)
+        in_order = list(df.columns)
+        pd.testing.assert_frame_equal(copy.sort_values(in_order).reset_index(drop=True), df.sort_values(in_order).reset_index(drop=True), obj=f"{name}.csv")
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +125,7 @@ def test_an_unchanged_file_is_never_read_twice(tmp_path, monkeypatch):
     assert len(third.reports) == len(first.reports) and "001_002_81b4ed55c119b43f.txt" not in set(third.facts["file"])
     website = third.facts[(third.facts["file"] == "000_003_65346d4e8b8906da.txt") & (third.facts["key"] == "channel_website")]
     assert list(website["value"]) == [102.0]  # the new rows, and only those: the old ones are not loaded
+    assert_csv_copies_hold(out, third)
     fresh = build(folder, tmp_path / "fresh", progress=False, jobs=1)
     assert_same(third, fresh)
     # the build summary counts the current rows only, as loading does
@@ -122,6 +133,18 @@ def test_an_unchanged_file_is_never_read_twice(tmp_path, monkeypatch):
     sources, statuses = fresh.facts["source"].value_counts(), fresh.checks["status"].value_counts()
     assert f"{sources['table']} table facts, {sources['narrative']} prose facts, {len(fresh.unmapped)} unmapped cells" in text
     assert "checks: " + ", ".join(f"{statuses.get(s, 0)} {s}" for s in govstats.report.STATUSES) in text
+
+
+def test_the_summary_names_a_csv_copy_too_long_for_excel_and_a_build_without_copies_removes_old_ones(tmp_path, monkeypatch):
+    folder, out = corpus(tmp_path, copies=1), tmp_path / "out"
+    facts = build(folder, out, progress=False, jobs=1).facts
+    monkeypatch.setattr(govstats.report, "EXCEL_ROWS", len(facts))
+    text, _ = govstats.report.build_summary(out)
+    assert f"facts.csv has {len(facts):,} rows: Excel shows the first {len(facts) - 1:,}" in text
+    assert "unmapped.csv" not in text  # fewer rows than the pretend sheet
+    build(folder, out, progress=False, jobs=1, csv_copies=False, load_result=False)
+    assert list(out.glob("*.csv")) == []  # they would no longer match the tables
+    assert "Excel" not in govstats.report.build_summary(out)[0]
 
 
 def test_a_file_is_hashed_again_only_when_its_size_times_or_inode_changed(tmp_path, monkeypatch):
