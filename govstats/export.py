@@ -106,9 +106,8 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
         state.commit(keep, frame("errors", extra))
         if csv_copies:
             store.write_csv(out)
-        else:
-            for name in schema.TABLES:  # copies an earlier build wrote would no longer match its tables
-                (out / f"{name}.csv").unlink(missing_ok=True)
+        else:  # copies an earlier build wrote would no longer match its tables
+            store.remove_csv(out)
         (out / "data_dictionary.md").write_text(data_dictionary(), encoding="utf-8")
     return load(out) if load_result else None
 

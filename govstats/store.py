@@ -8,6 +8,7 @@ report year, written chunk by chunk as the build goes.
     out/_journal/<part>.parquet              index rows of the chunks written by a build not yet finished
     out/_hashes.parquet                      each input file's sha256 with the stat it was taken at
     out/_reading.json                        the files a build reads in its own process, while it does
+    out/facts.csv, … and _csv_of.txt         CSV copies, and the sha256 of the index they hold
     out/.lock                                held by the build writing the store: one at a time
 
 A file's rows live in the part named in its index row. An incremental build reads only new and
@@ -54,6 +55,7 @@ PARTED = [name for name in schema.TABLES if name != "reports"]
 JOURNAL = "_journal"
 HASHES = "_hashes.parquet"
 READING = "_reading.json"
+CSV_OF = "_csv_of.txt"  # the sha256 of the index the CSV copies were written from
 # a file changed less than this before it was hashed is hashed again by the next build: a file's
 # times are coarse (2 s on FAT; the kernel stamps them from a clock a tick behind the real one), so
 # a second change that soon could leave them as the first change left them
@@ -446,7 +448,12 @@ def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
 def write_csv(out: Path) -> None:
     """CSV copies Excel opens with Chinese intact (UTF-8 with BOM): the rows `load` gives, written
     by Arrow's CSV writer some 64 000 rows at a time, so that memory stays flat (strings quoted, a
-    blank cell empty, numbers as Arrow prints them: 12, 0.5, 1.2e+10)."""
+    blank cell empty, numbers as Arrow prints them: 12, 0.5, 1.2e+10). Not written again while the
+    index they were written from is the same (a build that changed nothing)."""
+    stamp = hashlib.sha256(b"".join((out / name).read_bytes() for name in ("reports.parquet", "build_errors.parquet"))).hexdigest()
+    if all((out / name).exists() for name in [CSV_OF, *(f"{t}.csv" for t in schema.TABLES)]) and (out / CSV_OF).read_text() == stamp:
+        return
+    (out / CSV_OF).unlink(missing_ok=True)  # until every copy is written
     index = pq.read_table(out / "reports.parquet")
     counts = index.select([c for cs in COUNTED.values() for c in cs if c in index.column_names]).to_pandas()
     for name in schema.TABLES:
@@ -462,9 +469,15 @@ def write_csv(out: Path) -> None:
                     writer.write_table(_as_schema(table, target))
                     rows += table.num_rows
                 _check_complete(out, name, rows, counts)
-                if name == "errors" and (out / "build_errors.parquet").exists():  # the folder's problems with files it lacks
+                if name == "errors":  # the folder's problems with files it lacks
                     extra = pq.read_table(out / "build_errors.parquet")
                     writer.write_table(_as_schema(extra.filter(pc.invert(pc.is_in(extra["file"], value_set=index["file"]))), target))
+    (out / CSV_OF).write_text(stamp, encoding="utf-8")
+
+
+def remove_csv(out: Path) -> None:
+    for path in [out / CSV_OF, *(out / f"{name}.csv" for name in schema.TABLES)]:
+        path.unlink(missing_ok=True)
 
 
 def _live_rows(out: Path, name: str, index: pa.Table, size: int = 1 << 16) -> Iterator[pa.Table]:

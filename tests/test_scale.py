@@ -112,9 +112,11 @@ def test_an_unchanged_file_is_never_read_twice(tmp_path, monkeypatch):
     out = tmp_path / "out"
     first = build(folder, out, progress=False, jobs=1)
     read = files_read(monkeypatch)
+    written = (out / "facts.csv").stat().st_mtime_ns
     again = build(folder, out, progress=False, jobs=1)
     assert read == []
     assert_same(again, first)
+    assert (out / "facts.csv").stat().st_mtime_ns == written  # nor the CSV copies written again
     # change one file, add one, remove one: only the changed and the new are read
     changed = folder / "000_003_65346d4e8b8906da.txt"
     changed.write_text(changed.read_text(encoding="utf-8").replace("101", "102"), encoding="utf-8")
@@ -145,6 +147,25 @@ def test_the_summary_names_a_csv_copy_too_long_for_excel_and_a_build_without_cop
     build(folder, out, progress=False, jobs=1, csv_copies=False, load_result=False)
     assert list(out.glob("*.csv")) == []  # they would no longer match the tables
     assert "Excel" not in govstats.report.build_summary(out)[0]
+
+
+def test_csv_copies_cut_short_are_written_again_by_the_next_build(tmp_path, monkeypatch):
+    folder, out = corpus(tmp_path, copies=1), tmp_path / "out"
+    dataset = build(folder, out, progress=False, jobs=1)
+    (out / "reports.csv").unlink()  # the copies are written again, from the same index
+    live_rows = store._live_rows
+
+    def disk_full(out, name, *args):
+        if name == "checks":
+            raise OSError(28, "No space left on device")
+        return live_rows(out, name, *args)
+
+    monkeypatch.setattr(store, "_live_rows", disk_full)
+    with pytest.raises(OSError):
+        store.write_csv(out)
+    monkeypatch.undo()
+    build(folder, out, progress=False, jobs=1, load_result=False)
+    assert_csv_copies_hold(out, dataset)
 
 
 def test_a_file_is_hashed_again_only_when_its_size_times_or_inode_changed(tmp_path, monkeypatch):
