@@ -25,7 +25,8 @@ def build_summary(out) -> tuple[str, pd.DataFrame]:
     for name, counted in COUNTED.items():
         rows = int(data.reports[counted].sum().sum())
         if rows >= EXCEL_ROWS and (Path(out) / f"{name}.csv").exists():
-            text += f"\n  {name}.csv has {rows:,} rows: Excel shows the first {EXCEL_ROWS - 1:,}; load the Parquet (govstats.load) for them all"
+            text += (f"\n  {name}.csv has {rows:,} rows: Excel shows the first {EXCEL_ROWS - 1:,}; load the Parquet (govstats.load)"
+                     " for them all, and build with --no-csv to skip the copies")
     return text, data.errors
 
 
