@@ -32,6 +32,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -456,14 +457,15 @@ def write_csv(out: Path) -> None:
     (out / CSV_OF).unlink(missing_ok=True)  # until every copy is written
     index = pq.read_table(out / "reports.parquet")
     counts = index.select([c for cs in COUNTED.values() for c in cs if c in index.column_names]).to_pandas()
-    for name in schema.TABLES:
+
+    def write(name: str) -> None:
         target = arrow_schema(name).remove(len(schema.TABLES[name]))  # without `part`
         with open(out / f"{name}.csv", "wb") as f:
             f.write(codecs.BOM_UTF8)
             with pacsv.CSVWriter(f, target, write_options=pacsv.WriteOptions(quoting_style="needed")) as writer:
                 if name == "reports":
                     writer.write_table(_as_schema(index, target))
-                    continue
+                    return
                 rows = 0
                 for table in _live_rows(out, name, index):
                     writer.write_table(_as_schema(table, target))
@@ -472,6 +474,9 @@ def write_csv(out: Path) -> None:
                 if name == "errors":  # the folder's problems with files it lacks
                     extra = pq.read_table(out / "build_errors.parquet")
                     writer.write_table(_as_schema(extra.filter(pc.invert(pc.is_in(extra["file"], value_set=index["file"]))), target))
+
+    with ThreadPoolExecutor(2) as pool:  # two at a time: Arrow reads, converts and writes without holding the GIL
+        list(pool.map(write, schema.TABLES))
     (out / CSV_OF).write_text(stamp, encoding="utf-8")
 
 
