@@ -62,6 +62,8 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     reads everything again and rewrites the store. A file still being read after `time_limit`
     seconds (default pipeline.TIME_LIMIT; 0: no limit) is stopped and fails (`timed_out`).
     A file that failed is read again when it changes, or with `retry_failed` (or `full`).
+    `csv_copies`: a CSV copy of each table beside the Parquet (store.write_csv); without, the copies
+    an earlier build wrote are removed.
     """
     folder, out = Path(folder), Path(out)
     if folder.resolve() == out.resolve():
