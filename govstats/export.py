@@ -107,7 +107,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
         extra = check_manifest(folder, names, shas) + _corrections_without_file(entries, set(names), str(corrections or ""))
         state.commit(keep, frame("errors", extra))
         if csv_copies:
-            store.write_csv(out)
+            store.write_csv(out, progress)
         else:  # copies an earlier build wrote would no longer match its tables
             store.remove_csv(out)
         (out / "data_dictionary.md").write_text(data_dictionary(), encoding="utf-8")

@@ -446,7 +446,7 @@ def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def write_csv(out: Path) -> None:
+def write_csv(out: Path, progress: bool = False) -> None:
     """CSV copies Excel opens with Chinese intact (UTF-8 with BOM): the rows `load` gives, written
     by Arrow's CSV writer some 64 000 rows at a time, so that memory stays flat (strings quoted, a
     blank cell empty, numbers as Arrow prints them: 12, 0.5, 1.2e+10). Not written again while the
@@ -476,7 +476,13 @@ def write_csv(out: Path) -> None:
                     writer.write_table(_as_schema(extra.filter(pc.invert(pc.is_in(extra["file"], value_set=index["file"]))), target))
 
     with ThreadPoolExecutor(2) as pool:  # two at a time: Arrow reads, converts and writes without holding the GIL
-        list(pool.map(write, schema.TABLES))
+        written = pool.map(write, schema.TABLES)
+        if progress:
+            from tqdm import tqdm
+
+            written = tqdm(written, total=len(schema.TABLES), desc="writing the CSV copies (--no-csv skips them)", unit="table", disable=None)
+        for _ in written:
+            pass
     (out / CSV_OF).write_text(stamp, encoding="utf-8")
 
 
