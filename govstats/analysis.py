@@ -11,9 +11,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .narrative import narrative_units
+
 REPORT_COLUMNS = ["file", "agency", "agency_kind", "province", "city", "county", "adcode", "report_year", "template"]
 CHANNELS = {"channel_website": "网站", "channel_weibo": "微博", "channel_wechat": "微信", "channel_gazette": "公报", "channel_other": "其他"}
 AREAS = {"urban": "城市", "rural": "农村", "all": "城乡"}
+# the indicator keys each analysis reads: load(folder, tables=["best"], keys=KEYS["channels"]) reads
+# only their rows (a large build's best values do not fit in memory whole)
+KEYS = {
+    "channels": ["proactive_total", *CHANNELS],
+    "requests": ["app_new", "applications_received", "reconsideration_total", "litigation_total"],
+    "dibao": [key for key in narrative_units() if key.startswith("dibao_")],
+}
 
 
 def report_label(reports: pd.DataFrame) -> pd.Series:

@@ -168,7 +168,8 @@ def data_dictionary() -> str:
 
 
 def load(folder: str | os.PathLike = "data/processed", tables: list[str] | None = None, columns: dict[str, list[str]] | None = None,
-         years: list[int] | None = None) -> Dataset:
-    """Load a build's tables as DataFrames, reading only the tables, columns (per table) and report
-    years asked for; tables not asked for are empty."""
-    return store.load(Path(folder), tables, columns, years)
+         years: list[int] | None = None, keys: list[str] | None = None) -> Dataset:
+    """Load a build's tables as DataFrames, reading only the tables, columns (per table), report
+    years and indicator keys (rows of facts, unmapped and best) asked for; tables not asked for are
+    empty."""
+    return store.load(Path(folder), tables, columns, years, keys)

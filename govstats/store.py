@@ -375,9 +375,11 @@ def to_parts(tables: dict[str, pd.DataFrame]) -> dict:
     return parts
 
 
-def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str]] | None = None, years: list[int | None] | None = None):
+def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str]] | None = None, years: list[int | None] | None = None,
+         keys: list[str] | None = None):
     """The tables of a build; only the tables, columns and report years (None: year unknown)
-    asked for are read."""
+    asked for are read, and of the tables with indicator keys (facts, unmapped, best), with
+    `keys`, only the rows of those keys."""
     from .export import Dataset
 
     path = out / "reports.parquet"
@@ -409,9 +411,13 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
         if years is not None:
             by_year = ds.field("report_year").isin(pa.array(known, pa.int32()))
             condition &= (by_year | ds.field("report_year").is_null()) if None in years else by_year
+        some = keys is not None and "key" in schema.dtypes(name)
+        if some:
+            condition &= ds.field("key").isin(pa.array(keys, pa.string()))
         df = dataset.to_table(columns=sorted({"file", "part", *wanted}), filter=condition).to_pandas()
         df = df.merge(live, on=["file", "part"])  # rows of a file that changed since are left behind
-        _check_complete(out, name, len(df), index)
+        if not some:
+            _check_complete(out, name, len(df), index)
         result[name] = _typed(name, df[wanted])
     if (tables is None or "errors" in tables) and (out / "build_errors.parquet").exists():
         extra = pd.read_parquet(out / "build_errors.parquet")

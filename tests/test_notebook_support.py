@@ -11,7 +11,10 @@ from conftest import ROOT, read_gold
 pytest.importorskip("matplotlib")
 pytest.importorskip("ipywidgets")
 
-from govstats import widgets  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import govstats  # noqa: E402
+from govstats import analysis, widgets  # noqa: E402
 from govstats.figures import charts, write_figures  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -99,6 +102,16 @@ def gold_year_values(key: str, files: list[str]) -> list[float]:
     for r in sorted(rows, key=lambda r: r["source"] != "table"):
         by_file.setdefault(r["file"], float(r["value"]))
     return [by_file.get(f, -1.0) for f in files]
+
+
+@pytest.mark.parametrize("analyse, tables, keys", [("channels", ["best"], "channels"), ("requests", ["best"], "requests"), ("dibao", ["best"], "dibao"),
+                                                  ("check_matrix", ["checks"], None), ("conflicts", ["checks"], None)])
+def test_an_analysis_of_only_the_rows_it_reads_gives_the_same_table(seed_build, analyse, tables, keys):
+    """What the notebooks load: a large build's tables do not fit in memory whole."""
+    ds, out = seed_build
+    few = govstats.load(out, tables=tables, keys=analysis.KEYS[keys] if keys else None)
+    assert len(few.facts) == 0 and (keys is None or 0 < len(few.best) < len(ds.best))
+    pd.testing.assert_frame_equal(getattr(analysis, analyse)(few), getattr(analysis, analyse)(ds))
 
 
 def test_notebooks_are_committed_without_outputs_and_take_their_data_folder_as_a_parameter():

@@ -376,7 +376,7 @@ def test_a_file_that_failed_is_read_again_only_when_asked(tmp_path, monkeypatch)
     assert_same(load(out), build(folder, tmp_path / "fresh", progress=False, jobs=1))
 
 
-def test_loading_reads_only_the_columns_and_years_asked_for(one_process, folder, tmp_path):
+def test_loading_reads_only_the_columns_years_and_keys_asked_for(one_process, folder, tmp_path):
     out = tmp_path / "out"
     build(folder, out, progress=False, jobs=1, csv_copies=False, load_result=False)
     part = load(out, tables=["facts"], columns={"facts": ["key", "value"]}, years=[2020])
@@ -386,6 +386,9 @@ def test_loading_reads_only_the_columns_and_years_asked_for(one_process, folder,
     in_2020 = whole[whole["file"].isin(one_process.reports.loc[one_process.reports["report_year"] == 2020, "file"])]
     assert len(part.facts) == len(in_2020)
     assert any(p.name == "report_year=2020" for p in (out / "facts").iterdir())  # one folder a year
+    keyed = load(out, tables=["facts", "unmapped", "checks"], keys=["channel_website"], years=[2020])
+    assert set(keyed.facts["key"]) == {"channel_website"} and len(keyed.facts) == (in_2020["key"] == "channel_website").sum()
+    assert len(keyed.unmapped) == 0 and len(keyed.checks) == len(load(out, tables=["checks"], years=[2020]).checks)  # checks have no key
 
 
 def test_the_same_bytes_are_read_once(tmp_path, monkeypatch):
