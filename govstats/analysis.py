@@ -48,9 +48,11 @@ def plain(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def year_figures(ds) -> pd.DataFrame:
-    """Best values for the reporting year (period '' or the report's own year), with report columns."""
-    best = plain(ds.best).merge(_reports(ds), on="file", how="inner")
+def year_figures(ds, key: str | None = None) -> pd.DataFrame:
+    """Best values (of one key, or all) for the reporting year (period '' or the report's own
+    year), with report columns."""
+    best = ds.best if key is None else ds.best[ds.best["key"] == key]
+    best = plain(best).merge(_reports(ds), on="file", how="inner")
     own_year = best["period"] == best["report_year"].astype("string").fillna("?")
     return best[(best["period"] == "") | own_year]
 
@@ -59,16 +61,17 @@ def indicator_values(ds, key: str) -> pd.DataFrame:
     """One indicator for the reporting year: one row per parsed report, `value` NaN and `state`
     `missing` or `not reported` where there is no number. Several rows of one report (by
     applicant type or area) are summed only when it has no `total`/`all` row."""
-    figures = year_figures(ds)
-    rows = figures[figures["key"] == key]
+    rows = year_figures(ds, key)
     if (rows["applicant_type"] == "total").any():
         rows = rows[rows["applicant_type"].isin(["total", ""])]
-    per_report = rows.groupby("file").agg(
-        value=("value", lambda v: v.sum(min_count=1)),
-        qualifier=("qualifier", lambda q: "approx" if (q == "approx").any() else q.iloc[0]),
-        source=("source", lambda s: "+".join(sorted(set(s)))),
-        evidence=("evidence", "first"),
-    )
+    by_file = rows.groupby("file")  # built-in aggregations: a large build's reports are too many for a Python call each
+    sources = rows.drop_duplicates(["file", "source"]).sort_values(["file", "source"])
+    per_report = pd.DataFrame({
+        "value": by_file["value"].sum(min_count=1),
+        "qualifier": by_file["qualifier"].first().where(~(rows["qualifier"] == "approx").groupby(rows["file"]).any(), "approx"),
+        "source": ("+" + sources["source"]).groupby(sources["file"]).sum().str[1:],
+        "evidence": by_file["evidence"].first(),
+    })
     out = _reports(ds).set_index("file").join(per_report, how="left")
     out["qualifier"] = out["qualifier"].fillna("")
     out["state"] = np.where(out["value"].notna(), "reported", np.where(out["qualifier"] == "missing", "missing", "not reported"))
