@@ -164,8 +164,21 @@ def check_matrix(matrix: pd.DataFrame, labels: dict[str, str] | None = None) -> 
     return fig
 
 
+MAX_BARS = 40  # more reports than this are drawn as a histogram: a bar each would be metres tall
+
+
 def indicator_bars(values: pd.DataFrame, title: str, unit: str = "") -> Figure:
-    """One indicator per report (the explorer's chart): numbers as bars, blanks and absences named."""
+    """One indicator per report (the explorer's chart): numbers as bars, blanks and absences
+    named; for more than MAX_BARS reports, a histogram of the numbers, the others counted."""
+    if len(values) > MAX_BARS:
+        fig, ax = _figure(7, 4)
+        ax.hist(values["value"].dropna(), bins=30, color="#3b6ea5")
+        counts = values["state"].value_counts()
+        ax.set_title(f"{title} · {len(values)} 份报告: {counts.get('reported', 0)} 已报告, {counts.get('missing', 0)} 留空, "
+                     f"{counts.get('not reported', 0)} 未报告", fontsize=10)
+        ax.set_xlabel(unit)
+        ax.set_ylabel("报告数")
+        return fig
     fig, ax = _figure(7, 0.45 * max(len(values), 1) + 1.6)
     shown = values.fillna({"value": 0})
     colours = ["#3b6ea5" if s == "reported" else "#d9d9d9" for s in values["state"]]

@@ -14,6 +14,7 @@ import pandas as pd
 from . import analysis
 
 ALL = "全部"
+MAX_ROWS = 200  # rows of the explorer's table a notebook shows: a large build selects many thousand reports
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,9 @@ def explore(dataset):
         box.figure = plotting.indicator_bars(chosen.values, state.indicator)
         output.clear_output(wait=True)
         with output:
-            display(HTML(f"<p>{len(chosen.reports)} 份报告 · 指标 <b>{state.indicator}</b></p>" + box.table.to_html(index=False, classes="govstats-table", na_rep="")))
+            shown = f"，表中为前 {MAX_ROWS} 份（全部在 explorer.table）" if len(box.table) > MAX_ROWS else ""
+            display(HTML(f"<p>{len(chosen.reports)} 份报告{shown} · 指标 <b>{state.indicator}</b></p>"
+                         + box.table.head(MAX_ROWS).to_html(index=False, classes="govstats-table", na_rep="")))
             png = io.BytesIO()
             box.figure.savefig(png, format="png")  # an image whatever the notebook's matplotlib backend
             display(Image(png.getvalue()))

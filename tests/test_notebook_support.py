@@ -39,6 +39,25 @@ def test_every_chart_renders_its_chinese_labels(ds):
         assert any(any("\u4e00" <= c <= "\u9fff" for c in t) for t in texts), f"{name} has no Chinese label"
 
 
+def test_the_explorer_draws_many_reports_as_a_histogram_and_shows_the_first_rows(ds, monkeypatch):
+    import IPython.display
+
+    from govstats import plotting
+
+    states = ["reported"] * 90 + ["missing"] * 7 + ["not reported"] * 3
+    many = pd.DataFrame({"label": [f"局 {i}" for i in range(100)], "value": [float(i) for i in range(90)] + [None] * 10, "state": states})
+    fig = plotting.indicator_bars(many, "proactive_total")
+    assert tuple(fig.get_size_inches()) == (7, 4) and glyph_warnings(fig) == []  # not 46 inches of bars
+    assert fig.axes[0].get_title() == "proactive_total · 100 份报告: 90 已报告, 7 留空, 3 未报告"
+    assert sum(p.get_height() for p in fig.axes[0].patches) == 90  # every number counted once
+    monkeypatch.setattr(widgets, "MAX_ROWS", 2)
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    box = widgets.explore(ds)
+    html = next(o.data for o in shown if isinstance(o, IPython.display.HTML))
+    assert len(box.table) == 5 and html.count("<tr") == 3 and "前 2 份" in html  # the header and two reports shown
+
+
 def test_the_glyph_check_catches_a_font_without_chinese():
     # the control: without the CJK font, matplotlib warns about the missing glyphs
     import matplotlib.pyplot as plt
