@@ -62,6 +62,7 @@ CSV_OF = "_csv_of.txt"  # the sha256 of the index the CSV copies were written fr
 # a second change that soon could leave them as the first change left them
 RACY_NS = 2_000_000_000
 ARROW = {"string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64()}
+PANDAS = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype()}  # as schema.py types them
 YEAR = ds.partitioning(pa.schema([("report_year", pa.int32())]), flavor="hive")
 
 
@@ -414,11 +415,14 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
         some = keys is not None and "key" in schema.dtypes(name)
         if some:
             condition &= ds.field("key").isin(pa.array(keys, pa.string()))
-        df = dataset.to_table(columns=sorted({"file", "part", *wanted}), filter=condition).to_pandas()
-        df = df.merge(live, on=["file", "part"])  # rows of a file that changed since are left behind
+        table = dataset.to_table(columns=sorted({"file", "part", *wanted}), filter=condition)
+        stale = pc.invert(pc.is_in(_pairs(table), value_set=_pairs(pa.Table.from_pandas(live, preserve_index=False))))
+        if pc.any(stale).as_py():  # rows of a file that changed since are left behind
+            table = table.filter(pc.invert(stale))
         if not some:
-            _check_complete(out, name, len(df), index)
-        result[name] = _typed(name, df[wanted])
+            _check_complete(out, name, table.num_rows, index)
+        target = arrow_schema(name)
+        result[name] = _as_schema(table, pa.schema([target.field(c) for c in wanted])).to_pandas(types_mapper=PANDAS.get)
     if (tables is None or "errors" in tables) and (out / "build_errors.parquet").exists():
         extra = pd.read_parquet(out / "build_errors.parquet")
         if years is not None:  # only the folder's problems with the files of those years
@@ -518,6 +522,11 @@ def _live_rows(out: Path, name: str, index: pa.Table, size: int = 1 << 16) -> It
             held, n = [], 0
     if held:
         yield pa.concat_tables(held)
+
+
+def _pairs(rows: pa.Table) -> pa.ChunkedArray:
+    """`file\npart` of each row: a file's rows are those of the part its index row names."""
+    return pc.binary_join_element_wise(rows["file"].cast(pa.string()), rows["part"].cast(pa.string()), "\n")
 
 
 def _as_schema(table: pa.Table, target: pa.Schema) -> pa.Table:
