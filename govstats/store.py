@@ -462,7 +462,7 @@ def write_csv(out: Path, progress: bool = False) -> None:
     blank cell empty, numbers as Arrow prints them: 12, 0.5, 1.2e+10). Not written again while the
     index they were written from is the same (a build that changed nothing)."""
     stamp = hashlib.sha256(b"".join((out / name).read_bytes() for name in ("reports.parquet", "build_errors.parquet"))).hexdigest()
-    if all((out / name).exists() for name in [CSV_OF, *(f"{t}.csv" for t in schema.TABLES)]) and (out / CSV_OF).read_text() == stamp:
+    if all((out / name).exists() for name in [CSV_OF, *(f"{t}.csv" for t in schema.TABLES)]) and (out / CSV_OF).read_text(encoding="utf-8") == stamp:
         return
     (out / CSV_OF).unlink(missing_ok=True)  # until every copy is written
     index = pq.read_table(out / "reports.parquet")
@@ -525,7 +525,7 @@ def _live_rows(out: Path, name: str, index: pa.Table, size: int = 1 << 16) -> It
 
 
 def _pairs(rows: pa.Table) -> pa.ChunkedArray:
-    """`file\npart` of each row: a file's rows are those of the part its index row names."""
+    """Each row's file and part, joined: a file's rows are those of the part its index row names."""
     return pc.binary_join_element_wise(rows["file"].cast(pa.string()), rows["part"].cast(pa.string()), "\n")
 
 
