@@ -4,6 +4,8 @@ intact (UTF-8 with BOM), and a data dictionary generated from the schema and the
 from __future__ import annotations
 
 import csv
+import difflib
+import numbers
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,5 +173,30 @@ def load(folder: str | os.PathLike = "data/processed", tables: list[str] | None 
          years: list[int] | None = None, keys: list[str] | None = None) -> Dataset:
     """Load a build's tables as DataFrames, reading only the tables, columns (per table), report
     years and indicator keys (rows of facts, unmapped and best) asked for; tables not asked for are
-    empty."""
+    empty. One name may stand for a list of one; a table, column or key govstats does not write,
+    or a year that is not an integer, is an error (it would select nothing, without a word)."""
+    tables = _known("table {}", tables, schema.TABLES)
+    columns = {name: _known(f"column {{}} in {name}", cols, schema.columns(name)) for name, cols in (columns or {}).items()
+               if _known("table {}", name, schema.TABLES)}
+    keys = _known("indicator key {}", keys, {i.key for i in load_catalogue().indicators} | {k["key"] for k in narrative_keys()})
+    if years is not None:
+        years = [years] if isinstance(years, (numbers.Integral, str)) else list(years)
+        wrong = [y for y in years if not (y is None or isinstance(y, numbers.Integral) and not isinstance(y, bool))]
+        if wrong:
+            raise ValueError(f"years are report years as integers (None: year unknown), e.g. years=[2019, 2020]; not {wrong[0]!r}")
+        years = [None if y is None else int(y) for y in years]
     return store.load(Path(folder), tables, columns, years, keys)
+
+
+def _known(what: str, given, known) -> list[str] | None:
+    """`given` (a name, several, or None: all) as a list, each name one of `known`; `what` names
+    one in messages ("table {}")."""
+    if given is None:
+        return None
+    given = [given] if isinstance(given, str) else list(given)
+    for name in given:
+        if name not in known:
+            close = difflib.get_close_matches(str(name), sorted(known), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "see data_dictionary.md in the build's folder"
+            raise ValueError(f"no {what.format(repr(name))} in a govstats build: {hint}")
+    return given

@@ -1,10 +1,12 @@
 """The command line a user runs, end to end on a folder of their own."""
 
+import re
 import shutil
 import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from conftest import RAW
 
 
@@ -38,6 +40,33 @@ def test_load_and_read_report_return_the_same_columns(seed_build):
     assert len(one.reports) == 1 and one.reports.loc[0, "agency"] == "兴庆区民政局"
     from_build = loaded.facts[loaded.facts["file"] == "000_7e7a0834d21815b9.txt"].reset_index(drop=True)
     pd.testing.assert_frame_equal(from_build, one.facts, check_dtype=False)
+
+
+@pytest.mark.parametrize("asked, message", [
+    ({"tables": ["fact"]}, "no table 'fact' in a govstats build: did you mean 'facts'?"),
+    ({"columns": {"facts": ["vale"]}}, "no column 'vale' in facts in a govstats build: did you mean 'value'?"),
+    ({"columns": {"fact": ["value"]}}, "no table 'fact'"),
+    ({"keys": ["dibao_standards"]}, "no indicator key 'dibao_standards' in a govstats build: did you mean 'dibao_standard'?"),
+    ({"years": "[2017]"}, "years are report years as integers"),  # papermill's -p gives text
+    ({"years": [2017.0]}, "not 2017.0"),
+])
+def test_loading_what_a_build_does_not_hold_is_an_error_not_empty_tables(seed_build, asked, message):
+    import govstats
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        govstats.load(seed_build[1], **asked)
+
+
+def test_one_name_or_year_loads_as_a_list_of_one(seed_build):
+    import govstats
+
+    dataset, out = seed_build
+    one = govstats.load(out, tables="facts", columns={"facts": "value"}, keys="dibao_standard", years=2017)
+    listed = govstats.load(out, tables=["facts"], columns={"facts": ["value"]}, keys=["dibao_standard"], years=[2017])
+    pd.testing.assert_frame_equal(one.facts, listed.facts)
+    in_2017 = dataset.reports.loc[dataset.reports["report_year"] == 2017, "file"]
+    expected = dataset.facts[(dataset.facts["key"] == "dibao_standard") & dataset.facts["file"].isin(in_2017)]
+    assert len(one.facts) == len(expected) > 0 and len(one.checks) == 0
 
 
 def test_an_unexpected_failure_on_one_file_fails_that_file_only(tmp_path, monkeypatch):
