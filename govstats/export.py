@@ -67,6 +67,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     `csv_copies`: a CSV copy of each table beside the Parquet (store.write_csv); without, the copies
     an earlier build wrote are removed.
     """
+    _check_options(jobs, engine, scheduler, time_limit)
     folder, out = Path(folder), Path(out)
     if folder.resolve() == out.resolve():
         raise OutputFolderError(f"{out} is the input folder: write the build to another folder (one inside it is fine)")
@@ -125,6 +126,19 @@ def _corrections_without_file(entries: list[dict], present: set[str], source: st
     return [{"file": e["file"], "sha256": "", "severity": "error", "stage": "correct", "code": "correction_stale", "line": None,
              "message": f"correction of {e['key']} in {source or 'the corrections file'}: {e['file']} is not in the input folder"}
             for e in entries if e["file"] not in present]
+
+
+def _check_options(jobs, engine: str, scheduler: str | None, time_limit) -> None:
+    """build's options, checked before anything is read (the command line checks its own): a
+    wrong one would otherwise be ignored (an unknown engine ran locally) or fail every file."""
+    if engine not in ("local", "dask"):
+        raise ValueError(f"engine is 'local' or 'dask', not {engine!r}")
+    if scheduler and engine != "dask":
+        raise ValueError("scheduler is the address of a Dask scheduler: give engine='dask' too")
+    if jobs is not None and not (isinstance(jobs, numbers.Integral) and not isinstance(jobs, bool) and jobs >= 1):
+        raise ValueError(f"jobs is a number of processes, 1 or more (None: all cores), not {jobs!r}")
+    if time_limit is not None and not (isinstance(time_limit, numbers.Real) and 0 <= time_limit < float("inf")):
+        raise ValueError(f"time_limit is 0 (no limit) or more seconds (None: {TIME_LIMIT}), not {time_limit!r}")
 
 
 def check_manifest(folder: Path, names: list[str], shas: list[str]) -> list[dict]:

@@ -563,6 +563,17 @@ def test_options_that_cannot_be_followed_are_refused(options, tmp_path, capsys):
     assert exit_.value.code == 2 and options[0] in capsys.readouterr().err and not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("options, name", [({"jobs": 0}, "jobs"), ({"jobs": -1}, "jobs"), ({"jobs": "2"}, "jobs"), ({"jobs": 1.5}, "jobs"),
+                                           ({"engine": "spark"}, "engine"), ({"scheduler": "tcp://127.0.0.1:8786"}, "scheduler"),
+                                           ({"time_limit": -1}, "time_limit"), ({"time_limit": float("nan")}, "time_limit")])
+def test_build_options_that_cannot_be_followed_are_refused_before_anything_is_read(options, name, tmp_path):
+    """The same for the Python API: an unknown engine ran locally, a negative time limit failed
+    every file, jobs=-1 ran in one process."""
+    with pytest.raises(ValueError, match=f"^{name} "):
+        build(RAW, tmp_path / "out", progress=False, **options)
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_unreachable_scheduler_is_a_clear_error_and_the_store_is_let_go(tmp_path, capsys):
     pytest.importorskip("dask.distributed")
     import dask
