@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     from . import report
     from .corrections import CorrectionsFileError
     from .export import build as run_build
-    from .engine import SchedulerError, WorkerStartError
-    from .export import OutputFolderError, load
+    from .engine import DaskMissingError, SchedulerError, WorkerStartError
+    from .export import InputFolderError, OutputFolderError, load
     from .store import READING, StoreBusyError, StoreIncompleteError
 
     if args.command == "build":
@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             run_build(args.folder, args.out, progress=not args.quiet, corrections=corrections, jobs=args.jobs, engine=args.engine,
                       scheduler=args.scheduler, full=args.full, csv_copies=not args.no_csv, load_result=False, time_limit=args.timeout,
                       retry_failed=args.retry_failed)
-        except (CorrectionsFileError, OutputFolderError, SchedulerError, StoreBusyError, WorkerStartError) as exc:
+        except (CorrectionsFileError, DaskMissingError, InputFolderError, OutputFolderError, SchedulerError, StoreBusyError,
+                WorkerStartError) as exc:
             print(f"ERROR {exc}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:

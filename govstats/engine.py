@@ -299,6 +299,10 @@ def _on_dask(client, queue: collections.deque, in_flight: int) -> Generator[tupl
     return lost
 
 
+class DaskMissingError(ImportError):
+    """The Dask engine asked for, and dask.distributed not installed."""
+
+
 class SchedulerError(OSError):
     """The Dask scheduler given cannot be reached."""
 
@@ -306,8 +310,8 @@ class SchedulerError(OSError):
 def _run_dask(tasks: list[Task], scheduler: str | None, jobs: int | None):
     try:
         from dask.distributed import Client, LocalCluster
-    except ImportError as exc:  # pragma: no cover - depends on the extra
-        raise SystemExit("--engine dask needs dask.distributed: pip install 'govstats[dask]'") from exc
+    except ImportError as exc:
+        raise DaskMissingError("the Dask engine needs dask.distributed: pip install 'govstats[dask]'") from exc
     cluster = None
     if scheduler:
         try:

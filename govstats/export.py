@@ -69,6 +69,8 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     """
     _check_options(jobs, engine, scheduler, time_limit)
     folder, out = Path(folder), Path(out)
+    if not folder.is_dir():
+        raise InputFolderError(f"{folder} is not a folder" if folder.exists() else f"no folder {folder}")
     if folder.resolve() == out.resolve():
         raise OutputFolderError(f"{out} is the input folder: write the build to another folder (one inside it is fine)")
     entries = load_corrections(corrections) if corrections else []
@@ -119,6 +121,10 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
 
 class OutputFolderError(ValueError):
     """The output folder given is the input folder."""
+
+
+class InputFolderError(FileNotFoundError):
+    """The folder of reports given is not there, or is a file (a single report: govstats.read_report)."""
 
 
 def _corrections_without_file(entries: list[dict], present: set[str], source: str) -> list[dict]:

@@ -124,7 +124,7 @@ class State:
         files, before = self.index["file"].tolist(), self.index["sha256"].tolist()  # lists: Arrow strings one by one are slow
         known, now = dict(zip(files, before)), dict(zip(names, shas))
         todo = [i for i, (n, s) in enumerate(zip(names, shas)) if known.get(n) != s]
-        return self.index[[now.get(f) == s for f, s in zip(files, before)]], todo
+        return self.index[np.array([now.get(f) == s for f, s in zip(files, before)], dtype=bool)], todo  # [] would pick no columns
 
     def sources(self, todo: list[int], names: list[str], shas: list[str], formats: dict[int, str], corrected: set[str]) -> tuple[dict[tuple[str, str], list[str]], list[int]]:
         """Of the files to read, those with the bytes of a file the store holds (moved, renamed or

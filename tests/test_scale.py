@@ -574,6 +574,22 @@ def test_build_options_that_cannot_be_followed_are_refused_before_anything_is_re
     assert not (tmp_path / "out").exists()
 
 
+def test_a_missing_folder_is_an_error_and_an_empty_one_an_empty_build(tmp_path, capsys):
+    """A mistyped folder used to fail deep in the build (KeyError: 'file'), and so did an empty one."""
+    for given, message in [(tmp_path / "nowhere", f"no folder {tmp_path / 'nowhere'}"), (RAW / "MANIFEST.csv", f"{RAW / 'MANIFEST.csv'} is not a folder")]:
+        assert cli.main(["build", str(given), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+        assert f"ERROR {message}" in capsys.readouterr().err and not (tmp_path / "out").exists()
+    (tmp_path / "empty").mkdir()
+    empty = build(tmp_path / "empty", tmp_path / "out", progress=False)
+    assert all(len(getattr(empty, name)) == 0 and list(getattr(empty, name).columns) == [c for c, _, _ in TABLES[name]] for name in TABLES)
+
+
+def test_the_dask_engine_without_dask_installed_is_an_error_that_says_what_to_install(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # an import of it fails, as when it is not installed
+    assert cli.main(["build", str(RAW), "--out", str(tmp_path / "out"), "--quiet", "--engine", "dask"]) == 2
+    assert "pip install 'govstats[dask]'" in capsys.readouterr().err
+
+
 def test_an_unreachable_scheduler_is_a_clear_error_and_the_store_is_let_go(tmp_path, capsys):
     pytest.importorskip("dask.distributed")
     import dask
