@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if len(stale) else 0
     try:
         dataset = load(args.data)
-    except StoreIncompleteError as exc:
+    except (FileNotFoundError, StoreIncompleteError) as exc:
         print(f"ERROR {exc}", file=sys.stderr)
         return 2
     if args.command == "figures":

@@ -73,6 +73,8 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
         raise InputFolderError(f"{folder} is not a folder" if folder.exists() else f"no folder {folder}")
     if folder.resolve() == out.resolve():
         raise OutputFolderError(f"{out} is the input folder: write the build to another folder (one inside it is fine)")
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"{out} is a file: write the build to a folder")
     entries = load_corrections(corrections) if corrections else []
     files = input_files(folder, out)
     paths, names = [p for p, _ in files], [n for _, n in files]
@@ -120,7 +122,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
 
 
 class OutputFolderError(ValueError):
-    """The output folder given is the input folder."""
+    """The output folder given is the input folder, or a file."""
 
 
 class InputFolderError(FileNotFoundError):

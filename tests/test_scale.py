@@ -575,10 +575,18 @@ def test_build_options_that_cannot_be_followed_are_refused_before_anything_is_re
 
 
 def test_a_missing_folder_is_an_error_and_an_empty_one_an_empty_build(tmp_path, capsys):
-    """A mistyped folder used to fail deep in the build (KeyError: 'file'), and so did an empty one."""
+    """A mistyped folder used to fail deep in the build (KeyError: 'file'), and so did an empty one;
+    a file given for the output folder, or a folder without a build to the other commands, ended
+    in a traceback."""
     for given, message in [(tmp_path / "nowhere", f"no folder {tmp_path / 'nowhere'}"), (RAW / "MANIFEST.csv", f"{RAW / 'MANIFEST.csv'} is not a folder")]:
         assert cli.main(["build", str(given), "--out", str(tmp_path / "out"), "--quiet"]) == 2
         assert f"ERROR {message}" in capsys.readouterr().err and not (tmp_path / "out").exists()
+    (tmp_path / "a file").write_text("")
+    assert cli.main(["build", str(RAW), "--out", str(tmp_path / "a file"), "--quiet"]) == 2
+    assert f"ERROR {tmp_path / 'a file'} is a file: write the build to a folder" in capsys.readouterr().err
+    for command in [["check"], ["figures"], ["show", "000"]]:  # a folder no build wrote
+        assert cli.main([*command, "--data", str(tmp_path / "nowhere")]) == 2
+        assert f"ERROR {tmp_path / 'nowhere' / 'reports.parquet'} not found: run `govstats build` first" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     empty = build(tmp_path / "empty", tmp_path / "out", progress=False)
     assert all(len(getattr(empty, name)) == 0 and list(getattr(empty, name).columns) == [c for c, _, _ in TABLES[name]] for name in TABLES)
