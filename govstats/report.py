@@ -63,14 +63,18 @@ def check_summary(dataset: Dataset) -> str:
     return "\n".join(lines)
 
 
-def find_file(dataset: Dataset, wanted: str) -> str | None:
-    """A report of the build by name, path or the start of its name (`003`)."""
+def find_files(dataset: Dataset, wanted: str) -> list[str]:
+    """The reports of the build a name given on the command line means: the name itself (a path
+    inside the built folder); else a path that ends in one (the file's own path); else names that
+    end in it (`兴庆区民政局.txt` for `宁夏/兴庆区民政局.txt`); else names or base names it starts."""
     files = list(dataset.reports["file"])
-    for candidate in (wanted, wanted.replace("\\", "/").split("/")[-1]):
-        if candidate in files:
-            return candidate
-    starts = [f for f in files if f.startswith(wanted)]
-    return starts[0] if len(starts) == 1 else None
+    wanted, paths = wanted.replace("\\", "/"), [f.replace("\\", "/") for f in files]  # names built on Windows too
+    for match in (lambda f: f == wanted, lambda f: wanted.endswith("/" + f), lambda f: f.endswith("/" + wanted),
+                  lambda f: f.startswith(wanted) or f.rsplit("/", 1)[-1].startswith(wanted)):
+        found = [f for f, path in zip(files, paths) if match(path)]
+        if found:
+            return found
+    return []
 
 
 def show(dataset: Dataset, name: str) -> str:

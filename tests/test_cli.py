@@ -85,6 +85,24 @@ def run_cli(*args) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "govstats", *args], capture_output=True, text=True)
 
 
+def test_show_finds_a_report_in_a_subfolder_by_its_path_its_name_or_their_start(tmp_path, capsys):
+    from govstats import cli
+
+    nested = tmp_path / "raw" / "宁夏" / "银川 市"
+    nested.mkdir(parents=True)
+    shutil.copy(RAW / "000_7e7a0834d21815b9.txt", nested / "兴庆区民政局 2017.txt")
+    shutil.copy(RAW / "003_65346d4e8b8906da.txt", nested.parent / "掌政镇 2017.txt")
+    out = tmp_path / "out"
+    assert cli.main(["build", str(tmp_path / "raw"), "--out", str(out), "--quiet", "--jobs", "1", "--no-csv"]) == 0
+    capsys.readouterr()
+    name = "宁夏/银川 市/兴庆区民政局 2017.txt"
+    for given in [name, str(nested / "兴庆区民政局 2017.txt"), "兴庆区民政局 2017.txt", "兴庆"]:
+        assert cli.main(["show", given, "--data", str(out)]) == 0
+        assert capsys.readouterr().out.startswith(f"# {name}\n")
+    assert cli.main(["show", "宁夏", "--data", str(out)]) == 2
+    assert f"宁夏: 2 reports match (宁夏/掌政镇 2017.txt, {name}): give more of the name" in capsys.readouterr().err
+
+
 def test_check_prints_a_line_per_report_and_every_failed_check(seed_build):
     _, out = seed_build
     done = run_cli("check", "--data", str(out))
