@@ -85,10 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         print(report.check_summary(dataset))
         return 0
     names = report.find_files(dataset, args.file)
-    if len(names) != 1:
-        problem = f"{len(names)} reports match ({', '.join(names[:5])}{', …' if len(names) > 5 else ''}): give more of the name" if names else \
-            f"no such report in {args.data} (run `govstats build` on the folder that holds it)"
-        print(f"{args.file}: {problem}", file=sys.stderr)
+    if not names:
+        print(f"{args.file}: no such report in {args.data} (run `govstats build` on the folder that holds it)", file=sys.stderr)
+        return 2
+    if len(names) > 1:
+        print(f"{args.file}: {len(names)} reports match ({', '.join(names[:5])}{', …' if len(names) > 5 else ''}): give more of the name", file=sys.stderr)
         return 2
     print(report.show(dataset, names[0]))
     return 0

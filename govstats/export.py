@@ -198,8 +198,8 @@ def load(folder: str | os.PathLike = "data/processed", tables: list[str] | None 
     empty. One name may stand for a list of one; a table, column or key govstats does not write,
     or a year that is not an integer, is an error (it would select nothing, without a word)."""
     tables = _known("table {}", tables, schema.TABLES)
-    columns = {name: _known(f"column {{}} in {name}", cols, schema.columns(name)) for name, cols in (columns or {}).items()
-               if _known("table {}", name, schema.TABLES)}
+    _known("table {}", list(columns or {}), schema.TABLES)
+    columns = {name: _known(f"column {{}} in {name}", cols, schema.columns(name)) for name, cols in (columns or {}).items()}
     keys = _known("indicator key {}", keys, {i.key for i in load_catalogue().indicators} | {k["key"] for k in narrative_keys()})
     if years is not None:
         years = [years] if isinstance(years, (numbers.Integral, str)) else list(years)

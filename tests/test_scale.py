@@ -574,7 +574,7 @@ def test_build_options_that_cannot_be_followed_are_refused_before_anything_is_re
     assert not (tmp_path / "out").exists()
 
 
-def test_a_missing_folder_is_an_error_and_an_empty_one_an_empty_build(tmp_path, capsys):
+def test_folders_that_are_not_there_or_not_folders_are_errors_and_an_empty_one_an_empty_build(tmp_path, capsys):
     """A mistyped folder used to fail deep in the build (KeyError: 'file'), and so did an empty one;
     a file given for the output folder, or a folder without a build to the other commands, ended
     in a traceback."""
