@@ -8,6 +8,7 @@ import ctypes
 import hashlib
 import os
 import signal
+import stat
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,9 +145,20 @@ def _failed(base: dict, stage: str, code: str, message: str, line: int | None = 
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes; a file the system will not give (permissions, a vanished or broken
-    file) fails with its own error instead of stopping the build."""
+    file, a link to nothing) fails with its own error instead of stopping the build, and so does
+    what is not a regular file (a named pipe would block the build for ever)."""
     try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise UnreadableFileError("a link to a folder: links to folders are not followed, so its files are not read;"
+                                      " copy or move them into the folder")
+        if not stat.S_ISREG(st.st_mode):
+            raise UnreadableFileError("not a regular file (a named pipe, socket or device): not read")
         return path.read_bytes()
+    except FileNotFoundError as exc:
+        if os.path.islink(path):
+            raise UnreadableFileError(f"a link to {os.readlink(path)}, which is not there") from exc
+        raise UnreadableFileError(f"the file cannot be read ({exc.strerror or exc}); check that it exists and is readable") from exc
     except OSError as exc:
         raise UnreadableFileError(f"the file cannot be read ({exc.strerror or exc}); check that it exists and is readable") from exc
 
@@ -206,15 +218,17 @@ def input_files(folder: str | os.PathLike, out: str | os.PathLike | None = None)
     """Every regular file below the folder as (absolute path, name inside the folder), in a
     stable order (that of sorted paths), except the manifest, hidden files (`.gitkeep`) and a
     build's output folder `out` placed inside it (its tables are not reports). Nothing else is
-    skipped: a file that is not a report fails visibly. Strings, not Paths: a corpus of 100 000
-    files took pathlib seconds."""
+    skipped: a file that is not a report fails visibly, and so do a link to nothing, a link to a
+    folder (not followed, as by Path.rglob) and what is not a regular file. Strings, not Paths: a
+    corpus of 100 000 files took pathlib seconds."""
     root = os.path.abspath(folder)
     outside = os.path.realpath(out) if out is not None else None
     found = []
     for directory, subfolders, names in os.walk(root):  # like Path.rglob, not into linked folders
         subfolders[:] = [d for d in subfolders if not d.startswith(".") and os.path.realpath(os.path.join(directory, d)) != outside]
         parts = () if directory == root else tuple(os.path.relpath(directory, root).split(os.sep))
-        found += [(*parts, name) for name in names
-                  if not name.startswith(".") and name != MANIFEST_NAME and os.path.isfile(os.path.join(directory, name))]
+        linked = [d for d in subfolders if os.path.islink(os.path.join(directory, d))]
+        subfolders[:] = [d for d in subfolders if d not in linked]
+        found += [(*parts, name) for name in names + linked if not name.startswith(".") and name != MANIFEST_NAME]
     found.sort()
     return [(os.path.join(root, *parts), os.path.join(*parts)) for parts in found]

@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -261,15 +262,17 @@ def file_hashes(out: Path, files: list[str], remembered: bool = True) -> list[st
         try:
             st = os.stat(file)
         except OSError:  # the reading task reports why
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):  # not read: a named pipe would block for ever
             shas.append("")
             continue
-        stat = f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
-        stat_then, sha = known.get(file, ("", ""))
-        if stat_then != stat:
+        signature = f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
+        then, sha = known.get(file, ("", ""))
+        if then != signature:
             sha = _sha256(file)
         shas.append(sha)
         if sha and max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS:
-            rows.append((file, stat, sha))
+            rows.append((file, signature, sha))
     _write_whole(pd.DataFrame(rows, columns=["path", "stat", "sha256"]), path)
     return shas
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections
 import math
+import os
 import random
 import re
 import shutil
@@ -360,6 +361,33 @@ def test_a_file_the_system_will_not_read_fails_alone(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", original)  # readable again: read at the next build
     data = build(folder, out, progress=False, jobs=1)
     assert set(data.reports["status"]) == {"parsed"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and symbolic links as on POSIX")
+def test_links_to_nothing_linked_folders_and_pipes_fail_each_with_its_reason(tmp_path):
+    """They were left out of the build without a word, and a named pipe would have blocked the
+    build for ever had it been read. A link to a file is read as the file; a link mended is read
+    at the next build."""
+    folder, elsewhere = tmp_path / "raw", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    shutil.copyfile(SEED_000, folder / "good_000.txt")
+    (folder / "linked_003.txt").symlink_to(SEED_003)
+    (folder / "dangling.txt").symlink_to(tmp_path / "not_yet.txt")
+    (folder / "linked_folder").symlink_to(elsewhere, target_is_directory=True)
+    os.mkfifo(folder / "pipe.txt")
+    data = build(folder, tmp_path / "out", progress=False, jobs=1)
+    status = dict(zip(data.reports["file"], data.reports["status"]))
+    assert status == {"good_000.txt": "parsed", "linked_003.txt": "parsed", "dangling.txt": "failed", "linked_folder": "failed",
+                      "pipe.txt": "failed"}
+    errors = data.errors[data.errors["severity"] == "error"].set_index("file")
+    assert set(errors["code"]) == {"unreadable_file"}
+    assert errors.loc["dangling.txt", "message"] == f"a link to {tmp_path / 'not_yet.txt'}, which is not there"
+    assert errors.loc["linked_folder", "message"].startswith("a link to a folder: links to folders are not followed")
+    assert errors.loc["pipe.txt", "message"] == "not a regular file (a named pipe, socket or device): not read"
+    shutil.copyfile(SEED_003, tmp_path / "not_yet.txt")
+    again = build(folder, tmp_path / "out", progress=False, jobs=1)
+    assert again.reports.set_index("file").loc["dangling.txt", "status"] == "parsed"
 
 
 # ---------------------------------------------------------------- mojibake
