@@ -18,6 +18,7 @@ from .catalogue import load_catalogue
 from .checks import RANK, run_checks
 from .corrections import apply_corrections, load_corrections
 from .narrative import narrative_keys
+from .normalize import is_text
 from .engine import Task, chunk_sizes, default_jobs, lean_memory, run
 from .pipeline import MANIFEST_NAME, TIME_LIMIT, ReportResult, format_of, input_files
 
@@ -111,7 +112,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
             copied = tqdm(copied, desc=f"copying the rows of {n_copies} file(s) moved or copied", unit="part", disable=None)
         for _ in copied:
             pass
-        extra = check_manifest(folder, names, shas) + _corrections_without_file(entries, set(names), str(corrections or ""))
+        extra = check_manifest(folder, names, shas) + _corrections_without_file(entries, set(names), str(corrections or "")) + _renamed(files)
         state.commit(keep, frame("errors", extra))
         if csv_copies:
             store.write_csv(out, progress)
@@ -134,6 +135,15 @@ def _corrections_without_file(entries: list[dict], present: set[str], source: st
     return [{"file": e["file"], "sha256": "", "severity": "error", "stage": "correct", "code": "correction_stale", "line": None,
              "message": f"correction of {e['key']} in {source or 'the corrections file'}: {e['file']} is not in the input folder"}
             for e in entries if e["file"] not in present]
+
+
+def _renamed(files: list[tuple[str, str]]) -> list[dict]:
+    """A warning for each file whose name is not UTF-8 and is shown in other characters (pipeline._as_text)."""
+    return [{"file": name, "sha256": "", "severity": "warning", "stage": "read", "code": "file_name_not_utf8", "line": None,
+             "message": f"the file's name is not UTF-8 (its bytes: {os.fsencode(os.path.basename(path))!r}), so it is named {name!r}"
+                        " here (read as GB18030 where its bytes are GB18030, else with them escaped); rename such files in UTF-8"
+                        " (GBK names: convmv -f gbk -t utf8 -r --notest FOLDER)"}
+            for path, name in files if not is_text(path)]
 
 
 def _check_options(jobs, engine: str, scheduler: str | None, time_limit) -> None:

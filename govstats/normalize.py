@@ -34,6 +34,16 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text.translate(FULL_WIDTH))
 
 
+def is_text(name: str) -> bool:
+    """Whether a name from the file system is text, not bytes that are not UTF-8 (which Python
+    gives with surrogates that no table or JSON can hold)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def unspaced(text: str) -> str:
     """The text without its white space (str.split's white space is the regex \\s: the same 29
     characters), several times faster than a regex substitution."""

@@ -17,6 +17,7 @@ from .catalogue import load_catalogue
 from .errors import ReportError, UnreadableFileError, UnsupportedFormatError
 from .extract_tables import extract_tables
 from .model import Document
+from .normalize import is_text
 from .narrative import extract_narrative
 from .read_docx import read_docx
 from .read_html import read_html
@@ -215,7 +216,7 @@ def format_of(path: str | os.PathLike) -> str:
 
 
 def input_files(folder: str | os.PathLike, out: str | os.PathLike | None = None) -> list[tuple[str, str]]:
-    """Every regular file below the folder as (absolute path, name inside the folder), in a
+    """Every file below the folder as (absolute path, name inside the folder: _as_text), in a
     stable order (that of sorted paths), except the manifest, hidden files (`.gitkeep`) and a
     build's output folder `out` placed inside it (its tables are not reports). Nothing else is
     skipped: a file that is not a report fails visibly, and so do a link to nothing, a link to a
@@ -231,4 +232,26 @@ def input_files(folder: str | os.PathLike, out: str | os.PathLike | None = None)
         subfolders[:] = [d for d in subfolders if d not in linked]
         found += [(*parts, name) for name in names + linked if not name.startswith(".") and name != MANIFEST_NAME]
     found.sort()
-    return [(os.path.join(root, *parts), os.path.join(*parts)) for parts in found]
+    names = _as_text([os.path.join(*parts) for parts in found])
+    return [(os.path.join(root, *parts), name) for parts, name in zip(found, names)]
+
+
+def _as_text(names: list[str]) -> list[str]:
+    """Names any table can hold. A name whose bytes are not UTF-8 (os.walk gives it with
+    surrogates, which neither Parquet nor JSON takes) is read as GB18030, as Chinese Windows
+    writes names into zip files; failing that, or when another file has that name, its bytes
+    are escaped (`\\xd0`). export.build warns of each (`file_name_not_utf8`)."""
+    taken, out = set(names), []
+    for name in names:
+        if not is_text(name):
+            raw = os.fsencode(name)
+            try:
+                name = raw.decode("gb18030")
+            except UnicodeDecodeError:
+                name = ""
+            if not name or name in taken:
+                name = raw.decode("utf-8", "backslashreplace")
+            taken.add(name)
+        out.append(name)
+    return out
+

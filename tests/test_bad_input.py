@@ -18,7 +18,7 @@ import pytest
 from conftest import RAW, read_gold
 
 import govstats
-from govstats import schema
+from govstats import schema, store
 from govstats.export import build, load
 from govstats.pipeline import process_file
 from govstats.read_text import read_text
@@ -388,6 +388,33 @@ def test_links_to_nothing_linked_folders_and_pipes_fail_each_with_its_reason(tmp
     shutil.copyfile(SEED_003, tmp_path / "not_yet.txt")
     again = build(folder, tmp_path / "out", progress=False, jobs=1)
     assert again.reports.set_index("file").loc["dangling.txt", "status"] == "parsed"
+
+
+def test_file_names_that_are_not_utf8_are_read_as_gb18030_or_escaped_and_warned_of(tmp_path, monkeypatch):
+    """Zip files made on Chinese Windows hold GBK names, which unzip writes as they are: such a name
+    stopped the whole build (UnicodeEncodeError: surrogates not allowed)."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    gbk, neither = "兴庆区民政局.txt".encode("gbk"), b"\xff\xfe.txt"  # 0xFF starts no GB18030 character
+    try:
+        for raw, seed in [(gbk, SEED_000), (neither, SEED_003), (b"sub/" + gbk, SEED_003)]:
+            path = os.path.join(os.fsencode(folder), raw)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            shutil.copyfile(seed, path)
+    except OSError:
+        pytest.skip("this file system takes UTF-8 names only")
+    shutil.copyfile(SEED_000, folder / "sub" / "兴庆区民政局.txt")  # the same name in UTF-8 beside the GBK one
+    monkeypatch.setattr(store, "RACY_NS", 0)  # as if the files had been written long before: remembered by their stat
+    first = build(folder, tmp_path / "out", progress=False, jobs=1)
+    names = {"兴庆区民政局.txt", "\\xff\\xfe.txt", "sub/兴庆区民政局.txt", "sub/\\xd0\\xcb\\xc7\\xec\\xc7\\xf8\\xc3\\xf1\\xd5\\xfe\\xbe\\xd6.txt"}
+    assert set(first.reports["file"]) == names and set(first.reports["status"]) == {"parsed"}
+    warned = first.errors[first.errors["code"] == "file_name_not_utf8"].set_index("file")["message"]
+    assert set(warned.index) == names - {"sub/兴庆区民政局.txt"}
+    assert warned["兴庆区民政局.txt"].startswith("the file's name is not UTF-8 (its bytes: b'\\xd0\\xcb") and "convmv -f gbk" in warned["兴庆区民政局.txt"]
+    assert pd.read_csv(tmp_path / "out" / "reports.csv", encoding="utf-8-sig")["file"].tolist() == first.reports["file"].tolist()
+    assert pd.read_parquet(tmp_path / "out" / "_hashes.parquet")["sha256"].str.len().eq(64).sum() == 4  # a rebuild tells them unchanged
+    again = build(folder, tmp_path / "out", progress=False, jobs=1)
+    pd.testing.assert_frame_equal(again.facts, first.facts)
 
 
 # ---------------------------------------------------------------- mojibake
