@@ -205,6 +205,8 @@ def _recognition_fields(rec: Recognition) -> dict:
 
 
 def _error(file: str, sha: str, severity: str, stage: str, code: str, message: str, line: int | None) -> dict:
+    if not is_text(message):  # a path that is not UTF-8 in a library's message (_as_text)
+        message = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return {"file": file, "sha256": sha, "severity": severity, "stage": stage, "code": code, "message": message, "line": line}
 
 

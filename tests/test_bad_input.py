@@ -404,10 +404,12 @@ def test_file_names_that_are_not_utf8_are_read_as_gb18030_or_escaped_and_warned_
     except OSError:
         pytest.skip("this file system takes UTF-8 names only")
     shutil.copyfile(SEED_000, folder / "sub" / "兴庆区民政局.txt")  # the same name in UTF-8 beside the GBK one
+    os.symlink(os.path.join(os.fsencode(tmp_path), "不在.txt".encode("gbk")), folder / "dangling.txt")  # a message naming such a path
     monkeypatch.setattr(store, "RACY_NS", 0)  # as if the files had been written long before: remembered by their stat
     first = build(folder, tmp_path / "out", progress=False, jobs=1)
     names = {"兴庆区民政局.txt", "\\xff\\xfe.txt", "sub/兴庆区民政局.txt", "sub/\\xd0\\xcb\\xc7\\xec\\xc7\\xf8\\xc3\\xf1\\xd5\\xfe\\xbe\\xd6.txt"}
-    assert set(first.reports["file"]) == names and set(first.reports["status"]) == {"parsed"}
+    assert set(first.reports["file"]) == names | {"dangling.txt"} and set(first.reports["status"]) == {"parsed", "failed"}
+    assert first.errors.set_index("file").loc["dangling.txt", "message"] == f"a link to {tmp_path}/\\xb2\\xbb\\xd4\\xda.txt, which is not there"
     warned = first.errors[first.errors["code"] == "file_name_not_utf8"].set_index("file")["message"]
     assert set(warned.index) == names - {"sub/兴庆区民政局.txt"}
     assert warned["兴庆区民政局.txt"].startswith("the file's name is not UTF-8 (its bytes: b'\\xd0\\xcb") and "convmv -f gbk" in warned["兴庆区民政局.txt"]
