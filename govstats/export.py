@@ -77,7 +77,10 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
     if out.exists() and not out.is_dir():
         raise OutputFolderError(f"{out} is a file: write the build to a folder")
     entries = load_corrections(corrections) if corrections else []
-    files = input_files(folder, out)
+    try:
+        files = input_files(folder, out)
+    except OSError as exc:
+        raise InputFolderError(f"{folder} cannot be listed ({exc.strerror or exc})") from exc
     paths, names = [p for p, _ in files], [n for _, n in files]
     # the store is locked while it is written, and let go however the build ends
     with store.State.open(out, fingerprint=store.fingerprint(entries), full=full, retry_failed=retry_failed) as state:

@@ -150,9 +150,15 @@ def read_bytes(path: Path) -> bytes:
     what is not a regular file (a named pipe would block the build for ever)."""
     try:
         st = os.stat(path)
-        if stat.S_ISDIR(st.st_mode):
+        if stat.S_ISDIR(st.st_mode) and os.path.islink(path):
             raise UnreadableFileError("a link to a folder: links to folders are not followed, so its files are not read;"
                                       " copy or move them into the folder")
+        if stat.S_ISDIR(st.st_mode):  # one input_files could not list
+            try:
+                os.listdir(path)
+            except OSError as exc:
+                raise UnreadableFileError(f"a folder that cannot be listed ({exc.strerror or exc}): its files are not read") from exc
+            raise UnreadableFileError("a folder that could not be listed when the build began: build again to read its files")
         if not stat.S_ISREG(st.st_mode):
             raise UnreadableFileError("not a regular file (a named pipe, socket or device): not read")
         return path.read_bytes()
@@ -222,17 +228,21 @@ def input_files(folder: str | os.PathLike, out: str | os.PathLike | None = None)
     stable order (that of sorted paths), except the manifest, hidden files (`.gitkeep`) and a
     build's output folder `out` placed inside it (its tables are not reports). Nothing else is
     skipped: a file that is not a report fails visibly, and so do a link to nothing, a link to a
-    folder (not followed, as by Path.rglob) and what is not a regular file. Strings, not Paths: a
-    corpus of 100 000 files took pathlib seconds."""
+    folder (not followed, as by Path.rglob), a folder that cannot be listed and what is not a
+    regular file. Strings, not Paths: a corpus of 100 000 files took pathlib seconds."""
     root = os.path.abspath(folder)
     outside = os.path.realpath(out) if out is not None else None
-    found = []
-    for directory, subfolders, names in os.walk(root):  # like Path.rglob, not into linked folders
+    found, unlisted = [], []
+    for directory, subfolders, names in os.walk(root, onerror=unlisted.append):  # like Path.rglob, not into linked folders
         subfolders[:] = [d for d in subfolders if not d.startswith(".") and os.path.realpath(os.path.join(directory, d)) != outside]
         parts = () if directory == root else tuple(os.path.relpath(directory, root).split(os.sep))
         linked = [d for d in subfolders if os.path.islink(os.path.join(directory, d))]
         subfolders[:] = [d for d in subfolders if d not in linked]
         found += [(*parts, name) for name in names + linked if not name.startswith(".") and name != MANIFEST_NAME]
+    for error in unlisted:  # a folder that cannot be listed is a failed entry of its own (read_bytes says why)
+        if os.path.abspath(error.filename) == root:
+            raise error
+        found.append(tuple(os.path.relpath(error.filename, root).split(os.sep)))
     found.sort()
     names = _as_text([os.path.join(*parts) for parts in found])
     return [(os.path.join(root, *parts), name) for parts, name in zip(found, names)]

@@ -390,6 +390,28 @@ def test_links_to_nothing_linked_folders_and_pipes_fail_each_with_its_reason(tmp
     assert again.reports.set_index("file").loc["dangling.txt", "status"] == "parsed"
 
 
+def test_a_folder_that_cannot_be_listed_fails_as_an_entry_of_its_own(tmp_path, monkeypatch):
+    """os.walk passed over it without a word (tests run as root, so the refusal is simulated)."""
+    folder = tmp_path / "raw"
+    (folder / "locked").mkdir(parents=True)
+    shutil.copyfile(SEED_000, folder / "good_000.txt")
+    shutil.copyfile(SEED_003, folder / "locked" / "003.txt")
+    scandir, listdir = os.scandir, os.listdir
+
+    def refuse(real):
+        def call(path="."):
+            if not isinstance(path, int) and os.fsdecode(path).endswith("locked"):  # (shutil lists by descriptor)
+                raise PermissionError(13, "Permission denied", os.fsdecode(path))
+            return real(path)
+        return call
+
+    monkeypatch.setattr(os, "scandir", refuse(scandir))
+    monkeypatch.setattr(os, "listdir", refuse(listdir))
+    data = build(folder, tmp_path / "out", progress=False, jobs=1)
+    assert dict(zip(data.reports["file"], data.reports["status"])) == {"good_000.txt": "parsed", "locked": "failed"}
+    assert data.errors.set_index("file").loc["locked", "message"] == "a folder that cannot be listed (Permission denied): its files are not read"
+
+
 def test_file_names_that_are_not_utf8_are_read_as_gb18030_or_escaped_and_warned_of(tmp_path, monkeypatch):
     """Zip files made on Chinese Windows hold GBK names, which unzip writes as they are: such a name
     stopped the whole build (UnicodeEncodeError: surrogates not allowed)."""
