@@ -28,7 +28,11 @@ from .validate import basic_checks
 
 MANIFEST_NAME = "MANIFEST.csv"
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html"}
-UNSUPPORTED = {".doc": "DOC (Word 97–2003)", ".wps": "WPS", ".ofd": "OFD"}
+_SAVE = "files are not read; save the report as PDF, DOCX, HTML or UTF-8 text"
+_SHEET = "spreadsheets are not read (a statistics table sent with a report?); the report's own file holds its table"
+_ARCHIVE = "archives are not opened; extract their files into the folder"
+UNSUPPORTED = {".doc": f"DOC (Word 97–2003) {_SAVE}", ".wps": f"WPS {_SAVE}", ".ofd": f"OFD {_SAVE}", ".xls": f"Excel {_SHEET}",
+               ".xlsx": f"Excel {_SHEET}", ".et": f"WPS {_SHEET}", ".zip": f"ZIP {_ARCHIVE}", ".rar": f"RAR {_ARCHIVE}", ".7z": f"7z {_ARCHIVE}"}
 TIME_LIMIT = 600  # seconds a file may take to be read in a build (`govstats build --timeout`)
 
 
@@ -47,7 +51,7 @@ def read_document(path: Path, name: str, data: bytes) -> Document:
     """The reader for the file's extension; anything else is read as text."""
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED:
-        raise UnsupportedFormatError(f"{UNSUPPORTED[suffix]} files are not read; save the report as PDF, DOCX, HTML or UTF-8 text")
+        raise UnsupportedFormatError(UNSUPPORTED[suffix])
     if FORMATS.get(suffix) == "pdf":
         return read_pdf(str(path), name, data)  # camelot reads the file itself
     reader = {"docx": read_docx, "html": read_html}.get(FORMATS.get(suffix, ""), read_text)

@@ -73,10 +73,16 @@ def test_a_build_goes_on_past_bad_files_and_accounts_for_each(tmp_path):
     for name in ("pdf/image_only_scanned.pdf", "pdf/encrypted.pdf", f"docx/{SEEDS[0]}.docx", f"html/{SEEDS[1]}.html"):
         shutil.copy(FIXTURES / name, raw / Path(name).name)
     (raw / "old_word.doc").write_bytes(b"\xd0\xcf\x11\xe0 not really")
+    (raw / "tables.xlsx").write_bytes(b"PK\x03\x04 a spreadsheet")
+    (raw / "reports.7z").write_bytes(b"7z\xbc\xaf\x27\x1c an archive")  # once read as a short text report
     ds = build(raw, tmp_path / "out", progress=False)
     status = dict(zip(ds.reports["file"], ds.reports["status"]))
-    assert status == {"image_only_scanned.pdf": "failed", "encrypted.pdf": "failed", f"{SEEDS[0]}.docx": "parsed", f"{SEEDS[1]}.html": "parsed", "old_word.doc": "failed"}
+    assert status == {"image_only_scanned.pdf": "failed", "encrypted.pdf": "failed", f"{SEEDS[0]}.docx": "parsed", f"{SEEDS[1]}.html": "parsed",
+                      "old_word.doc": "failed", "tables.xlsx": "failed", "reports.7z": "failed"}
     assert set(ds.errors.loc[ds.errors.severity == "error", "code"]) == {"no_text_layer", "encrypted", "unsupported_format"}
+    messages = ds.errors.set_index("file")["message"]
+    assert messages["reports.7z"] == "7z archives are not opened; extract their files into the folder"
+    assert messages["tables.xlsx"].startswith("Excel spreadsheets are not read")
 
 
 def test_a_2019_matrix_split_across_a_page_break_is_one_table():
