@@ -190,6 +190,10 @@ def _analyse(doc: Document, base: dict) -> ReportResult:
     errors += [_error(base["file"], base["sha256"], "warning", "recognise", code, msg, None) for code, msg in rec.warnings]
     for code, message, line in basic_checks(template, table_facts, unmapped, catalogue):
         errors.append(_error(base["file"], base["sha256"], "warning", "validate", code, message, line))
+    if not facts and not unmapped:  # a page scraped by mistake, a notice: parsed, yet nothing to show for it
+        unknown = "" if rec.agency or rec.report_year else "; neither its agency nor its report year was recognised: is it a disclosure report?"
+        errors.append(_error(base["file"], base["sha256"], "warning", "validate", "no_figures",
+                             f"no statistics table and no figure in the prose were read{unknown}", None))
     report = {
         **base,
         "encoding": doc.encoding,

@@ -152,6 +152,19 @@ def test_read_report_on_garbage_returns_one_failed_row(tmp_path):
     assert len(data.facts) == 0 and len(data.unmapped) == 0
 
 
+@pytest.mark.parametrize("text, question", [
+    ("你好，这是一个测试文件。\n", True),  # a page scraped by mistake: nothing says it is a report
+    ("兴庆区民政局2019年政府信息公开工作年度报告\n今年我局认真贯彻落实《条例》，进一步做好政府信息公开工作。\n", False),
+], ids=["not-a-report", "a-report-without-figures"])
+def test_a_report_that_gives_no_figure_is_parsed_with_a_warning(tmp_path, text, question):
+    """It was parsed without a word: nothing told a non-report in a scraped corpus from a report."""
+    data = govstats.read_report(write(tmp_path, "short.txt", text.encode("utf-8")))
+    assert data.reports.loc[0, "status"] == "parsed" and len(data.facts) == 0
+    warning = data.errors.set_index("code").loc["no_figures"]
+    assert warning["severity"] == "warning" and warning["message"].startswith("no statistics table and no figure in the prose were read")
+    assert warning["message"].endswith("is it a disclosure report?") == question
+
+
 # ---------------------------------------------------------------- encodings
 
 
