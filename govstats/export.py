@@ -117,6 +117,7 @@ def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = Tr
             pass
         extra = check_manifest(folder, names, shas) + _corrections_without_file(entries, set(names), str(corrections or "")) + _renamed(files)
         state.commit(keep, frame("errors", extra))
+        _warn_same_reports(out)
         if csv_copies:
             store.write_csv(out, progress)
         else:  # copies an earlier build wrote would no longer match its tables
@@ -138,6 +139,28 @@ def _corrections_without_file(entries: list[dict], present: set[str], source: st
     return [{"file": e["file"], "sha256": "", "severity": "error", "stage": "correct", "code": "correction_stale", "line": None,
              "message": f"correction of {e['key']} in {source or 'the corrections file'}: {e['file']} is not in the input folder"}
             for e in entries if e["file"] not in present]
+
+
+SAME_REPORT = ["agency", "province", "city", "county", "town", "report_year"]
+
+
+def _warn_same_reports(out: Path) -> None:
+    """A warning (`same_report`) for each parsed file with the agency, region and report year of
+    an earlier one (by name): one report saved twice (PDF and HTML, or scraped again with other
+    bytes) would count twice in an analysis. Possibly: two towns of one name whose county was not
+    recognised look alike too. Added to the folder's problems once the index is whole."""
+    index = pd.read_parquet(out / "reports.parquet", columns=["file", "status", *SAME_REPORT])
+    index = index[(index["status"] == "parsed") & (index["agency"] != "") & index["report_year"].notna()]
+    later = index[index.duplicated(SAME_REPORT)]
+    if later.empty:
+        return
+    first = index.drop_duplicates(SAME_REPORT).set_index(SAME_REPORT)["file"]
+    rows = [{"file": file, "sha256": "", "severity": "warning", "stage": "validate", "code": "same_report", "line": None,
+             "message": f"possibly the same report as {first[key]}: the same agency, region and report year ({key[0]}, {key[-1]});"
+                        " analyses count both unless one is removed"}
+            for file, key in zip(later["file"], later[SAME_REPORT].itertuples(index=False, name=None))]
+    errors = pd.concat([pd.read_parquet(out / "build_errors.parquet"), frame("errors", rows)], ignore_index=True)
+    errors.to_parquet(out / "build_errors.parquet", index=False)
 
 
 def _renamed(files: list[tuple[str, str]]) -> list[dict]:

@@ -426,6 +426,23 @@ def test_the_same_bytes_are_read_once(tmp_path, monkeypatch):
     assert set(again.reports["file"]) >= {"2019/000_000_7e7a0834d21815b9.txt", "001_004.md", "copy.txt", "twin_b.txt"}
 
 
+def test_a_report_saved_twice_with_other_bytes_is_warned_of_once(tmp_path):
+    """The same agency, region and report year in two files (another encoding, a line more) would
+    count twice in every analysis; the bytes differ, so no copy of rows tells it."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for seed in sorted(RAW.glob("*.txt")):
+        shutil.copy(seed, folder / seed.name)
+    (folder / "zz_000_again.txt").write_bytes((RAW / "000_7e7a0834d21815b9.txt").read_bytes() + b"\n")
+    (folder / "zz_003_gbk.txt").write_bytes((RAW / "003_65346d4e8b8906da.txt").read_text(encoding="utf-8").encode("gbk"))
+    for _ in range(2):  # a rebuild says it once again, not twice
+        data = build(folder, tmp_path / "out", progress=False, jobs=1)
+        same = data.errors[data.errors["code"] == "same_report"].set_index("file")["message"]
+        assert sorted(same.index) == ["zz_000_again.txt", "zz_003_gbk.txt"]
+        assert same["zz_000_again.txt"].startswith("possibly the same report as 000_7e7a0834d21815b9.txt: the same agency, region and report year (兴庆区民政局, 2017)")
+        assert same["zz_003_gbk.txt"].startswith("possibly the same report as 003_65346d4e8b8906da.txt")
+
+
 def test_other_corrections_or_full_read_everything_again(tmp_path, monkeypatch):
     folder = corpus(tmp_path, copies=1)
     out = tmp_path / "out"
