@@ -486,9 +486,8 @@ def write_csv(out: Path, progress: bool = False) -> None:
                     writer.write_table(_as_schema(table, target))
                     rows += table.num_rows
                 _check_complete(out, name, rows, counts)
-                if name == "errors":  # the folder's problems with files it lacks
-                    extra = pq.read_table(out / "build_errors.parquet")
-                    writer.write_table(_as_schema(extra.filter(pc.invert(pc.is_in(extra["file"], value_set=index["file"]))), target))
+                if name == "errors":  # the folder's own problems (manifest, names, the same report twice), as `load` gives them
+                    writer.write_table(_as_schema(pq.read_table(out / "build_errors.parquet"), target))
 
     with ThreadPoolExecutor(2) as pool:  # two at a time: Arrow reads, converts and writes without holding the GIL
         written = pool.map(write, schema.TABLES)

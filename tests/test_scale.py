@@ -441,6 +441,7 @@ def test_a_report_saved_twice_with_other_bytes_is_warned_of_once(tmp_path):
         assert sorted(same.index) == ["zz_000_again.txt", "zz_003_gbk.txt"]
         assert same["zz_000_again.txt"].startswith("possibly the same report as 000_7e7a0834d21815b9.txt: the same agency, region and report year (兴庆区民政局, 2017)")
         assert same["zz_003_gbk.txt"].startswith("possibly the same report as 003_65346d4e8b8906da.txt")
+        assert_csv_copies_hold(tmp_path / "out", data)  # errors.csv had left out the folder's problems with files it holds
 
 
 def test_other_corrections_or_full_read_everything_again(tmp_path, monkeypatch):
