@@ -162,7 +162,7 @@ def read_bytes(path: Path) -> bytes:
                 os.listdir(path)
             except OSError as exc:
                 raise UnreadableFileError(f"a folder that cannot be listed ({exc.strerror or exc}): its files are not read") from exc
-            raise UnreadableFileError("a folder that could not be listed when the build began: build again to read its files")
+            raise UnreadableFileError("a folder, not a file: `govstats build` reads the files in a folder")
         if not stat.S_ISREG(st.st_mode):
             raise UnreadableFileError("not a regular file (a named pipe, socket or device): not read")
         return path.read_bytes()

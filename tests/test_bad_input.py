@@ -423,6 +423,7 @@ def test_a_folder_that_cannot_be_listed_fails_as_an_entry_of_its_own(tmp_path, m
     data = build(folder, tmp_path / "out", progress=False, jobs=1)
     assert dict(zip(data.reports["file"], data.reports["status"])) == {"good_000.txt": "parsed", "locked": "failed"}
     assert data.errors.set_index("file").loc["locked", "message"] == "a folder that cannot be listed (Permission denied): its files are not read"
+    assert govstats.read_report(folder).errors.loc[0, "message"] == "a folder, not a file: `govstats build` reads the files in a folder"
 
 
 def test_file_names_that_are_not_utf8_are_read_as_gb18030_or_escaped_and_warned_of(tmp_path, monkeypatch):
