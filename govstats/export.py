@@ -18,7 +18,6 @@ from .catalogue import load_catalogue
 from .checks import RANK, run_checks
 from .corrections import apply_corrections, load_corrections
 from .narrative import narrative_keys
-from .normalize import is_text
 from .engine import Task, chunk_sizes, default_jobs, lean_memory, run
 from .pipeline import MANIFEST_NAME, TIME_LIMIT, ReportResult, format_of, input_files
 
@@ -164,12 +163,12 @@ def _warn_same_reports(out: Path) -> None:
 
 
 def _renamed(files: list[tuple[str, str]]) -> list[dict]:
-    """A warning for each file whose name is not UTF-8 and is shown in other characters (pipeline._as_text)."""
+    """A warning for each file whose name (or a folder's in it) is not UTF-8, so is shown in other
+    characters (pipeline._as_text)."""
     return [{"file": name, "sha256": "", "severity": "warning", "stage": "read", "code": "file_name_not_utf8", "line": None,
-             "message": f"the file's name is not UTF-8 (its bytes: {os.fsencode(os.path.basename(path))!r}), so it is named {name!r}"
-                        " here (read as GB18030 where its bytes are GB18030, else with them escaped); rename such files in UTF-8"
-                        " (GBK names: convmv -f gbk -t utf8 -r --notest FOLDER)"}
-            for path, name in files if not is_text(path)]
+             "message": f"the file's name is not UTF-8: it is named {name!r} here (its bytes read as GB18030, or escaped where they"
+                        " are not GB18030); rename such files in UTF-8 (GBK names: convmv -f gbk -t utf8 -r --notest FOLDER)"}
+            for path, name in files if not path.endswith(os.sep + name)]
 
 
 def _check_options(jobs, engine: str, scheduler: str | None, time_limit) -> None:
