@@ -88,7 +88,7 @@ class FilterPanel:
         self.dataset = dataset
         self.on_change = on_change
         first = options(dataset, FilterState())
-        indicator = "proactive_total" if "proactive_total" in first["indicator"] else (first["indicator"] or [""])[0]
+        indicator = "proactive_total" if "proactive_total" in first["indicator"] else (first["indicator"] or [None])[0]  # None: no figure
         self.state = state or FilterState(years=first["years"], indicator=indicator)
         self.province = w.Dropdown(description="省份", options=first["province"], value=self.state.province)
         self.city = w.Dropdown(description="城市", options=first["city"], value=self.state.city)
@@ -124,6 +124,9 @@ class FilterPanel:
             self.on_change(self.state)
 
 
+TABLE = ["label", "province", "city", "county", "report_year", "template", "value", "state", "source", "evidence", "file"]
+
+
 def explore(dataset):
     """The panel, a table of the selected indicator per report, and its chart; redrawn on change."""
     import io
@@ -137,10 +140,16 @@ def explore(dataset):
     box = w.VBox([output])
 
     def draw(state: FilterState) -> None:
-        chosen = apply_filter(state, dataset)
-        box.table = chosen.values[["label", "province", "city", "county", "report_year", "template", "value", "state", "source", "evidence", "file"]]
-        box.figure = plotting.indicator_bars(chosen.values, state.indicator)
         output.clear_output(wait=True)
+        if state.indicator is None:  # no report parsed, or none gave a figure
+            box.table, box.figure = pd.DataFrame(columns=TABLE), None
+            parsed = int((dataset.reports["status"] == "parsed").sum())
+            with output:
+                display(HTML(f"<p>这次构建没有可浏览的数字：{len(dataset.reports)} 个文件，{parsed} 个已解析（原因见 errors 表）。</p>"))
+            return
+        chosen = apply_filter(state, dataset)
+        box.table = chosen.values[TABLE]
+        box.figure = plotting.indicator_bars(chosen.values, state.indicator)
         with output:
             shown = f"，表中为前 {MAX_ROWS} 份（全部在 explorer.table）" if len(box.table) > MAX_ROWS else ""
             display(HTML(f"<p>{len(chosen.reports)} 份报告{shown} · 指标 <b>{state.indicator}</b></p>"

@@ -95,6 +95,18 @@ def test_filter_state_selects_reports(ds):
     assert set(widgets.apply_filter(widgets.FilterState(templates=("2014",)), ds).values["file"]) == {"000_7e7a0834d21815b9.txt", "003_65346d4e8b8906da.txt"}
 
 
+def test_the_explorer_of_a_build_without_figures_says_so(tmp_path):
+    """A build whose files all failed (a folder of scanned PDFs, say) stopped the explorer with a
+    TraitError (an indicator chosen among none)."""
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "empty.txt").write_bytes(b"")
+    failed = govstats.build(tmp_path / "raw", tmp_path / "out", csv_copies=False)
+    box = widgets.explore(failed)
+    assert box.panel.indicator.value is None and box.figure is None
+    assert len(box.table) == 0 and list(box.table.columns) == widgets.TABLE
+    box.panel.province.value = "全部"  # the controls still answer
+
+
 def test_changing_controls_in_code_changes_the_table_and_the_chart(ds):
     box = widgets.explore(ds)
     panel = box.panel
