@@ -60,6 +60,10 @@ def check_summary(dataset: Dataset) -> str:
     if len(flagged):
         lines += ["", "failed and warned checks:"]
         lines += [f"  {r.file} {r.status.upper()} {r.check}{' ' + r.period if r.period else ''}: {r.message}" for r in flagged.itertuples()]
+    warned = dataset.errors[dataset.errors["severity"] == "warning"].groupby("code", sort=True)["file"].unique()
+    if len(warned):
+        lines += ["", "warnings (each file's in `govstats show FILE`):"]
+        lines += [f"  {code}: {len(files)} file(s): {', '.join(files[:3])}{', …' if len(files) > 3 else ''}" for code, files in warned.items()]
     return "\n".join(lines)
 
 

@@ -111,6 +111,8 @@ def test_check_prints_a_line_per_report_and_every_failed_check(seed_build):
     for name in ("000_7e7a0834d21815b9.txt", "004_871b05a060ee8a47.txt"):
         assert any(line.startswith(name) for line in lines)
     assert any(line.strip().startswith("003_65346d4e8b8906da.txt FAIL table_vs_narrative") and "196" in line for line in lines)
+    warnings = lines[lines.index("warnings (each file's in `govstats show FILE`):") + 1:]  # the errors table's, counted by code
+    assert "  value_on_section_header: 1 file(s): 003_65346d4e8b8906da.txt" in warnings
 
 
 def test_show_prints_one_report_with_evidence_checks_and_problems(seed_build):
