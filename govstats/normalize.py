@@ -4,6 +4,7 @@ cell values and units."""
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -34,14 +35,14 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text.translate(FULL_WIDTH))
 
 
-def is_text(name: str) -> bool:
-    """Whether a name from the file system is text, not bytes that are not UTF-8 (which Python
-    gives with surrogates that no table or JSON can hold)."""
+def escaped(name: str) -> str:
+    """A name from the file system as text any table or JSON can hold: itself, or, when its bytes
+    are not UTF-8 (Python gives them as surrogates), with those bytes escaped (`\\xd0`)."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
-        return False
-    return True
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 def unspaced(text: str) -> str:

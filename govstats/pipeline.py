@@ -17,7 +17,7 @@ from .catalogue import load_catalogue
 from .errors import ReportError, UnreadableFileError, UnsupportedFormatError
 from .extract_tables import extract_tables
 from .model import Document
-from .normalize import is_text
+from .normalize import escaped
 from .narrative import extract_narrative
 from .read_docx import read_docx
 from .read_html import read_html
@@ -219,8 +219,7 @@ def _recognition_fields(rec: Recognition) -> dict:
 
 
 def _error(file: str, sha: str, severity: str, stage: str, code: str, message: str, line: int | None) -> dict:
-    if not is_text(message):  # a path that is not UTF-8 in a library's message (_as_text)
-        message = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    message = escaped(message)  # a path that is not UTF-8 in a library's message (_as_text)
     return {"file": file, "sha256": sha, "severity": severity, "stage": stage, "code": code, "message": message, "line": line}
 
 
@@ -263,14 +262,12 @@ def _as_text(names: list[str]) -> list[str]:
     are escaped (`\\xd0`). export.build warns of each (`file_name_not_utf8`)."""
     taken, out = set(names), []
     for name in names:
-        if not is_text(name):
-            raw = os.fsencode(name)
+        if escaped(name) != name:
             try:
-                name = raw.decode("gb18030")
+                shown = os.fsencode(name).decode("gb18030")
             except UnicodeDecodeError:
-                name = ""
-            if not name or name in taken:
-                name = raw.decode("utf-8", "backslashreplace")
+                shown = ""
+            name = shown if shown and shown not in taken else escaped(name)
             taken.add(name)
         out.append(name)
     return out

@@ -47,7 +47,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from . import __version__, schema
-from .normalize import is_text
+from .normalize import escaped
 from .schema import frame
 
 # A chunk's Arrow tables arrive unpickled from a worker process, their buffers not always aligned
@@ -268,7 +268,7 @@ def file_hashes(out: Path, files: list[str], remembered: bool = True) -> list[st
             shas.append("")
             continue
         signature = f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
-        key = file if is_text(file) else os.fsencode(file).decode("utf-8", "backslashreplace")  # a name not UTF-8 (pipeline._as_text)
+        key = escaped(file)  # a name not UTF-8 (pipeline._as_text)
         then, sha = known.get(key, ("", ""))
         if then != signature:
             sha = _sha256(file)
