@@ -148,6 +148,9 @@ def regions() -> tuple[tuple, ...]:
     if spec is None or not spec.submodule_search_locations:
         return tuple(r + ((),) for r in FALLBACK_REGIONS)
     folder = Path(list(spec.submodule_search_locations)[0]) / "dictionary"
+    if not (folder / "china_location.txt").exists():  # jionlp unzips it on its first import
+        from govstats.recognise import _jionlp
+        _jionlp()
     area = {}
     for line in (folder / "landline_phone_area_code.txt").read_text(encoding="utf-8").splitlines():
         parts = line.split()
