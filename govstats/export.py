@@ -236,13 +236,19 @@ def load(folder: str | os.PathLike = "data/processed", tables: list[str] | None 
     _known("table {}", list(columns or {}), schema.TABLES)
     columns = {name: _known(f"column {{}} in {name}", cols, schema.columns(name)) for name, cols in (columns or {}).items()}
     keys = _known("indicator key {}", keys, {i.key for i in load_catalogue().indicators} | {k["key"] for k in narrative_keys()})
-    if years is not None:
-        years = [years] if isinstance(years, (numbers.Integral, str)) else list(years)
-        wrong = [y for y in years if not (y is None or isinstance(y, numbers.Integral) and not isinstance(y, bool))]
-        if wrong:
-            raise ValueError(f"years are report years as integers (None: year unknown), e.g. years=[2019, 2020]; not {wrong[0]!r}")
-        years = [None if y is None else int(y) for y in years]
-    return store.load(Path(folder), tables, columns, years, keys)
+    return store.load(Path(folder), tables, columns, read_years(years), keys)
+
+
+def read_years(years) -> list[int | None] | None:
+    """Report years asked for (a year, several, None: all) as a list of integers (None in it: year
+    unknown); a year that is not an integer is a ValueError."""
+    if years is None:
+        return None
+    years = [years] if isinstance(years, (numbers.Integral, str)) else list(years)
+    wrong = [y for y in years if not (y is None or isinstance(y, numbers.Integral) and not isinstance(y, bool))]
+    if wrong:
+        raise ValueError(f"years are report years as integers (None: year unknown), e.g. years=[2019, 2020]; not {wrong[0]!r}")
+    return [None if y is None else int(y) for y in years]
 
 
 def _known(what: str, given, known) -> list[str] | None:

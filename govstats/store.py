@@ -400,11 +400,10 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
     index = pd.read_parquet(path, columns=None if shown is None else sorted({"part", *counts, *shown}))
     if "part" not in index.columns:
         raise FileNotFoundError(f"{out} was written by an older govstats (one file a table): run `govstats build` again")
-    if years is not None:
-        known = [y for y in years if y is not None]
-        index = index[index["report_year"].isin(known) | (index["report_year"].isna() if None in years else False)]
+    index = _of_years(index, years)
     result = {"reports": _typed("reports", index[[c for c in index.columns if c != "part" and (shown is None or c in shown)]])}
     live = index[["file", "part"]]
+    current = _pairs(pa.Table.from_pandas(live, preserve_index=False))
     for name in PARTED:
         wanted = columns.get(name, schema.columns(name))
         if (tables is not None and name not in tables) or not any((out / name).rglob("*.parquet")):
@@ -412,18 +411,9 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
                 _check_complete(out, name, 0, index)
             result[name] = _typed(name, frame(name, [])[wanted])
             continue
-        dataset = ds.dataset(out / name, format="parquet", partitioning=YEAR)
-        condition = ds.field("part").isin(pa.array(live["part"].unique(), pa.string()))
-        if years is not None:
-            by_year = ds.field("report_year").isin(pa.array(known, pa.int32()))
-            condition &= (by_year | ds.field("report_year").is_null()) if None in years else by_year
         some = keys is not None and "key" in schema.dtypes(name)
-        if some:
-            condition &= ds.field("key").isin(pa.array(keys, pa.string()))
-        table = dataset.to_table(columns=sorted({"file", "part", *wanted}), filter=condition)
-        stale = pc.invert(pc.is_in(_pairs(table), value_set=_pairs(pa.Table.from_pandas(live, preserve_index=False))))
-        if pc.any(stale).as_py():  # rows of a file that changed since are left behind
-            table = table.filter(pc.invert(stale))
+        dataset, condition = _rows(out, name, live, years, keys if some else None)
+        table = _current(dataset.to_table(columns=sorted({"file", "part", *wanted}), filter=condition), current)
         if not some:
             _check_complete(out, name, table.num_rows, index)
         target = arrow_schema(name)
@@ -434,6 +424,45 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
             extra = extra[extra["file"].isin(index["file"])]
         result["errors"] = pd.concat([result["errors"], _typed("errors", extra[result["errors"].columns])], ignore_index=True)
     return Dataset(**result)
+
+
+def _rows(out: Path, name: str, live: pd.DataFrame, years: list[int | None] | None, keys: list[str] | None):
+    """A parted table as an Arrow dataset, and the filter of the rows of the parts in `live`
+    (the index's file and part), of those report years and indicator keys (None: all)."""
+    dataset = ds.dataset(out / name, format="parquet", partitioning=YEAR)
+    condition = ds.field("part").isin(pa.array(live["part"].unique(), pa.string()))
+    if years is not None:
+        by_year = ds.field("report_year").isin(pa.array([y for y in years if y is not None], pa.int32()))
+        condition &= (by_year | ds.field("report_year").is_null()) if None in years else by_year
+    if keys is not None:
+        condition &= ds.field("key").isin(pa.array(keys, pa.string()))
+    return dataset, condition
+
+
+def _of_years(index: pd.DataFrame, years: list[int | None] | None) -> pd.DataFrame:
+    if years is None:
+        return index
+    return index[index["report_year"].isin([y for y in years if y is not None]) | (index["report_year"].isna() if None in years else False)]
+
+
+def _current(rows: pa.Table, current: pa.ChunkedArray) -> pa.Table:
+    """The rows whose file and part (_pairs) are `current`, the index's: those of a file that
+    changed since are left behind."""
+    stale = pc.invert(pc.is_in(_pairs(rows), value_set=current))
+    return rows.filter(pc.invert(stale)) if pc.any(stale).as_py() else rows
+
+
+def keys(out: Path, name: str = "best", years: list[int | None] | None = None) -> list[str]:
+    """The indicator keys a build's table holds (of those report years), read a batch at a time:
+    a large build's keys without holding its rows (those of 100 000 reports take gigabytes)."""
+    if not any((out / name).rglob("*.parquet")):
+        return []
+    live = _of_years(pd.read_parquet(out / "reports.parquet", columns=["file", "part", "report_year"]), years)[["file", "part"]]
+    current, found = _pairs(pa.Table.from_pandas(live, preserve_index=False)), set()
+    dataset, condition = _rows(out, name, live, years, None)
+    for batch in dataset.to_batches(columns=["key", "file", "part"], filter=condition):
+        found.update(pc.unique(_current(pa.Table.from_batches([batch]), current)["key"].drop_null()).to_pylist())
+    return sorted(found - {""})
 
 
 class StoreIncompleteError(RuntimeError):
