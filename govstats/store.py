@@ -453,15 +453,24 @@ def _current(rows: pa.Table, current: pa.ChunkedArray) -> pa.Table:
 
 
 def keys(out: Path, name: str = "best", years: list[int | None] | None = None) -> list[str]:
-    """The indicator keys a build's table holds (of those report years), read a batch at a time:
-    a large build's keys without holding its rows (those of 100 000 reports take gigabytes)."""
+    """The indicator keys of a build's table (of those report years), read a batch at a time: a
+    large build's keys without holding its rows (those of 100 000 reports take gigabytes). A batch
+    is of one part file: its rows are current when its files' index rows name its part (the few
+    of a file changed since are left out)."""
     if not any((out / name).rglob("*.parquet")):
         return []
     live = _of_years(pd.read_parquet(out / "reports.parquet", columns=["file", "part", "report_year"]), years)[["file", "part"]]
-    current, found = _pairs(pa.Table.from_pandas(live, preserve_index=False)), set()
+    files_of = {part: set(files) for part, files in live.groupby("part")["file"]}
     dataset, condition = _rows(out, name, live, years, None)
+    found = set()
     for batch in dataset.to_batches(columns=["key", "file", "part"], filter=condition):
-        found.update(pc.unique(_current(pa.Table.from_batches([batch]), current)["key"].drop_null()).to_pylist())
+        parts = pc.unique(batch["part"]).to_pylist()
+        for part in parts:
+            rows = batch if len(parts) == 1 else batch.filter(pc.equal(batch["part"], part))
+            current = files_of.get(part, set())
+            if not current.issuperset(pc.unique(rows["file"]).to_pylist()):
+                rows = rows.filter(pc.is_in(rows["file"], value_set=pa.array(sorted(current), pa.string())))
+            found.update(pc.unique(rows["key"]).drop_null().to_pylist())
     return sorted(found - {""})
 
 

@@ -101,10 +101,10 @@ def test_the_explorer_of_a_build_without_figures_says_so(tmp_path):
     (tmp_path / "raw").mkdir()
     (tmp_path / "raw" / "empty.txt").write_bytes(b"")
     failed = govstats.build(tmp_path / "raw", tmp_path / "out", csv_copies=False)
-    box = widgets.explore(failed)
-    assert box.panel.indicator.value is None and box.figure is None
-    assert len(box.table) == 0 and list(box.table.columns) == widgets.TABLE
-    box.panel.province.value = "全部"  # the controls still answer
+    for box in (widgets.explore(failed), widgets.explore(tmp_path / "out")):
+        assert box.panel.indicator.value is None and box.figure is None
+        assert len(box.table) == 0 and list(box.table.columns) == widgets.TABLE
+        box.panel.province.value = "全部"  # the controls still answer
 
 
 def test_changing_controls_in_code_changes_the_table_and_the_chart(ds):
