@@ -26,12 +26,12 @@ def read_report(path: str | os.PathLike):
 
 
 def load(folder: str | os.PathLike = "data/processed", tables: list[str] | None = None, columns: dict[str, list[str]] | None = None,
-         years: list[int | None] | None = None, keys: list[str] | None = None):
+         years: list[int | None] | None = None, keys: list[str] | None = None, files: list[str] | None = None):
     """Load the tables a build wrote (reports, facts, unmapped, errors, checks, best) as DataFrames,
-    reading only the tables, columns (per table), report years and indicator keys asked for."""
+    reading only the tables, columns (per table), report years, indicator keys and files asked for."""
     from .export import load as _load
 
-    return _load(folder, tables, columns, years, keys)
+    return _load(folder, tables, columns, years, keys, files)
 
 
 def build(folder: str | os.PathLike = "data/raw", out: str | os.PathLike = "data/processed", progress: bool = False,

@@ -44,8 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     from .corrections import CorrectionsFileError
     from .export import build as run_build
     from .engine import DaskMissingError, SchedulerError, WorkerStartError
-    from .export import InputFolderError, OutputFolderError, load
-    from .store import READING, StoreBusyError, StoreIncompleteError
+    from .export import InputFolderError, OutputFolderError
+    from .store import READING, StoreBusyError
 
     if args.command == "build":
         corrections = args.corrections or (DEFAULT_CORRECTIONS if Path(DEFAULT_CORRECTIONS).exists() else None)
@@ -70,29 +70,49 @@ def main(argv: list[str] | None = None) -> int:
         for message in stale["message"]:
             print(f"ERROR {message}", file=sys.stderr)
         return 1 if len(stale) else 0
-    try:
-        dataset = load(args.data)
-    except (FileNotFoundError, StoreIncompleteError) as exc:
-        print(f"ERROR {exc}", file=sys.stderr)
-        return 2
+    # each command reads only what it shows: the whole of a large build does not fit in memory
     if args.command == "figures":
-        from .figures import write_figures
+        from .figures import READS, write_figures
 
+        dataset = _loaded(args.data, **READS)
+        if dataset is None:
+            return 2
         written = write_figures(dataset, args.out)
         print(f"{len(written)} files written to {args.out}/")
         return 0
     if args.command == "check":
+        dataset = _loaded(args.data, **report.CHECK_READS)
+        if dataset is None:
+            return 2
         print(report.check_summary(dataset))
         return 0
-    names = report.find_files(dataset, args.file)
+    index = _loaded(args.data, tables=[], columns={"reports": ["file"]})
+    if index is None:
+        return 2
+    names = report.find_files(index, args.file)
     if not names:
         print(f"{args.file}: no such report in {args.data} (run `govstats build` on the folder that holds it)", file=sys.stderr)
         return 2
     if len(names) > 1:
         print(f"{args.file}: {len(names)} reports match ({', '.join(names[:5])}{', …' if len(names) > 5 else ''}): give more of the name", file=sys.stderr)
         return 2
+    dataset = _loaded(args.data, files=names)
+    if dataset is None:
+        return 2
     print(report.show(dataset, names[0]))
     return 0
+
+
+def _loaded(folder: str, **reads):
+    """The build's tables asked for, or None when there is no whole build (said on stderr)."""
+    from .export import load
+    from .store import StoreIncompleteError
+
+    try:
+        return load(folder, **reads)
+    except (FileNotFoundError, StoreIncompleteError) as exc:
+        print(f"ERROR {exc}", file=sys.stderr)
+        return None
 
 
 def _positive(text: str) -> int:

@@ -227,16 +227,18 @@ def data_dictionary() -> str:
 
 
 def load(folder: str | os.PathLike = "data/processed", tables: list[str] | None = None, columns: dict[str, list[str]] | None = None,
-         years: list[int] | None = None, keys: list[str] | None = None) -> Dataset:
+         years: list[int] | None = None, keys: list[str] | None = None, files: list[str] | None = None) -> Dataset:
     """Load a build's tables as DataFrames, reading only the tables, columns (per table), report
-    years and indicator keys (rows of facts, unmapped and best) asked for; tables not asked for are
-    empty. One name may stand for a list of one; a table, column or key govstats does not write,
-    or a year that is not an integer, is an error (it would select nothing, without a word)."""
+    years, indicator keys (rows of facts, unmapped and best) and files (names as `reports` holds
+    them) asked for; tables not asked for are empty. One name may stand for a list of one; a
+    table, column or key govstats does not write, a file the build does not hold, or a year that
+    is not an integer, is an error (it would select nothing, without a word)."""
     tables = _known("table {}", tables, schema.TABLES)
     _known("table {}", list(columns or {}), schema.TABLES)
     columns = {name: _known(f"column {{}} in {name}", cols, schema.columns(name)) for name, cols in (columns or {}).items()}
     keys = _known("indicator key {}", keys, {i.key for i in load_catalogue().indicators} | {k["key"] for k in narrative_keys()})
-    return store.load(Path(folder), tables, columns, read_years(years), keys)
+    files = [files] if isinstance(files, str) else files
+    return store.load(Path(folder), tables, columns, read_years(years), keys, files)
 
 
 def read_years(years) -> list[int | None] | None:

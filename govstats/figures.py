@@ -9,6 +9,10 @@ import pandas as pd
 
 from . import analysis, plotting
 
+# what the charts read of a build: load(folder, **READS)
+READS = {"tables": ["best", "checks"], "keys": sorted({key for keys in analysis.KEYS.values() for key in keys}),
+         "columns": {"checks": ["file", "check", "status"]}}
+
 
 def charts(dataset) -> dict[str, tuple]:
     """name → (Figure, the DataFrame it plots)."""

@@ -66,10 +66,26 @@ def _note(fig: Figure, text: str) -> None:
     fig.text(0.01, -0.02, text, fontsize=8, color="#555555", ha="left", va="top")
 
 
+MAX_BARS = 40  # past this many reports (or places) a chart shows their distribution: a bar each would be metres tall
+
+
 def channel_shares(table: pd.DataFrame) -> Figure:
-    """Stacked bars: each report's channel shares (of the channels it states)."""
+    """Stacked bars: each report's channel shares (of the channels it states); for more than
+    MAX_BARS reports, each channel's shares across them as a box plot."""
     shares = table.set_index("label")[[k.replace("channel_", "share_") for k in CHANNELS]].fillna(0)
     shares = shares[shares.sum(axis=1) > 0]
+    if len(shares) > MAX_BARS:
+        fig, ax = _figure(8, 4.5)
+        boxes = ax.boxplot([shares[k.replace("channel_", "share_")] for k in CHANNELS], patch_artist=True,
+                           medianprops={"color": "#222222"}, flierprops={"markersize": 2, "alpha": 0.3})
+        for patch, name in zip(boxes["boxes"], CHANNELS.values()):
+            patch.set_facecolor(PALETTE[name])
+        ax.set_xticks(range(1, len(CHANNELS) + 1), list(CHANNELS.values()))
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_title(f"主动公开信息的发布渠道构成:{len(shares)} 份报告中各渠道的份额")
+        _note(fig, "份额 = 各渠道条数 / 报告所列各渠道条数之和;未列出的渠道按 0 计入份额。箱体为四分位距,横线为中位数。")
+        return fig
     fig, ax = _figure(8, 0.6 * len(shares) + 1.8)
     left = np.zeros(len(shares))
     for key, name in CHANNELS.items():
@@ -116,11 +132,22 @@ def request_states(summary: pd.DataFrame) -> Figure:
 
 
 def dibao_standards(table: pd.DataFrame) -> Figure:
-    """Urban and rural 低保 standards per place and year, on a monthly basis."""
+    """Urban and rural 低保 standards per place and year, on a monthly basis; for more than
+    MAX_BARS places, a histogram of the standards of each area."""
     rows = table[table["key"] == "dibao_standard"]
     pivot = rows.pivot_table(index="place", columns="area", values="monthly", aggfunc="first")
     fig, ax = _figure()
     areas = [a for a in ("urban", "rural", "all") if a in pivot.columns]
+    if len(pivot) > MAX_BARS:
+        for area, colour in zip(areas, ["#3b6ea5", "#4f9d55", "#9a9a9a"]):
+            values = pivot[area].dropna()
+            ax.hist(values, bins=30, alpha=0.6, color=colour, label=f"{AREAS[area]} ({len(values)})")
+        ax.set_xlabel("元/人/月")
+        ax.set_ylabel("地方·年份数")
+        ax.set_title(f"低保标准:城市与农村,{len(pivot)} 个地方·年份")
+        ax.legend(frameon=False)
+        _note(fig, "按月口径比较:报告以年计(元/人/年)的标准已除以 12。")
+        return fig
     width = 0.8 / max(len(areas), 1)
     x = np.arange(len(pivot))
     for i, area in enumerate(areas):
@@ -134,8 +161,19 @@ def dibao_standards(table: pd.DataFrame) -> Figure:
 
 
 def dibao_gap(gap: pd.DataFrame) -> Figure:
-    """Standard against average benefit (monthly), per place, area and period."""
+    """Standard against average benefit (monthly), per place, area and period; for more than
+    MAX_BARS of them, one point each (standard across, benefit up) with the line where they are equal."""
     fig, ax = _figure()
+    if len(gap) > MAX_BARS:
+        ax.scatter(gap["dibao_standard"], gap["dibao_avg_benefit"], s=8, alpha=0.5, color="#3b6ea5")
+        top = float(np.nanmax(gap[["dibao_standard", "dibao_avg_benefit"]].to_numpy(dtype=float), initial=1.0))
+        ax.plot([0, top], [0, top], color="#e07b39", linewidth=1, label="补助 = 标准")
+        ax.set_xlabel("低保标准(元/人/月)")
+        ax.set_ylabel("月人均补助水平(元/人/月)")
+        ax.set_title(f"低保标准与实际人均补助:{len(gap)} 组")
+        ax.legend(frameon=False)
+        _note(fig, "按月口径;年标准已除以 12。补助水平高于标准时,多为报告口径不一(如按户计)。")
+        return fig
     labels = gap["place"] + " " + gap["area_zh"] + " " + gap["period"]
     x = np.arange(len(gap))
     ax.bar(x - 0.2, gap["dibao_standard"], 0.4, label="低保标准", color="#3b6ea5")
@@ -149,7 +187,21 @@ def dibao_gap(gap: pd.DataFrame) -> Figure:
 
 
 def check_matrix(matrix: pd.DataFrame, labels: dict[str, str] | None = None) -> Figure:
-    """Reports × checks coloured by status."""
+    """Reports × checks coloured by status; for more than MAX_BARS reports, each check's reports
+    counted by status (stacked bars)."""
+    if len(matrix) > MAX_BARS:
+        counts = pd.DataFrame({s: (matrix == s).sum() for s in STATUS_COLOURS})
+        fig, ax = _figure(8, 0.3 * len(counts) + 2)
+        left = np.zeros(len(counts))
+        for status, colour in STATUS_COLOURS.items():
+            ax.barh(counts.index, counts[status], left=left, color=colour, label=status)
+            left += counts[status].to_numpy()
+        ax.invert_yaxis()
+        ax.tick_params(axis="y", labelsize=8)
+        ax.set_xlabel("报告数")
+        ax.set_title(f"勾稽关系与交叉核对:{len(matrix)} 份报告的结果")
+        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        return fig
     codes = {s: i for i, s in enumerate(STATUS_COLOURS)}
     grid = matrix.apply(lambda col: col.map(lambda s: codes.get(s, np.nan)))
     fig, ax = _figure(max(8, 0.45 * len(matrix.columns) + 3), 0.5 * len(matrix) + 2.5)
@@ -162,9 +214,6 @@ def check_matrix(matrix: pd.DataFrame, labels: dict[str, str] | None = None) -> 
     handles = [matplotlib.patches.Patch(color=c, label=s) for s, c in STATUS_COLOURS.items()]
     ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     return fig
-
-
-MAX_BARS = 40  # more reports than this are drawn as a histogram: a bar each would be metres tall
 
 
 def indicator_bars(values: pd.DataFrame, title: str, unit: str = "") -> Figure:

@@ -46,6 +46,12 @@ def _summary(reports: pd.DataFrame, errors: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+# what check_summary reads of a build: load(folder, **CHECK_READS)
+CHECK_READS = {"tables": ["checks", "errors"],
+               "columns": {"reports": ["status", "error_code", "agency", "template", *(f"n_checks_{s}" for s in STATUSES)],
+                           "checks": ["file", "status", "check", "period", "message"], "errors": ["file", "severity", "code"]}}
+
+
 def check_summary(dataset: Dataset) -> str:
     """One line per report with its check counts, then each failed or warned check."""
     checks = dataset.checks

@@ -382,10 +382,10 @@ def to_parts(tables: dict[str, pd.DataFrame]) -> dict:
 
 
 def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str]] | None = None, years: list[int | None] | None = None,
-         keys: list[str] | None = None):
-    """The tables of a build; only the tables, columns and report years (None: year unknown)
-    asked for are read, and of the tables with indicator keys (facts, unmapped, best), with
-    `keys`, only the rows of those keys."""
+         keys: list[str] | None = None, files: list[str] | None = None):
+    """The tables of a build; only the tables, columns, report years (None: year unknown) and
+    files asked for are read (a file the build does not hold is a ValueError), and of the tables
+    with indicator keys (facts, unmapped, best), with `keys`, only the rows of those keys."""
     from .export import Dataset
 
     path = out / "reports.parquet"
@@ -401,42 +401,62 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
     if "part" not in index.columns:
         raise FileNotFoundError(f"{out} was written by an older govstats (one file a table): run `govstats build` again")
     index = _of_years(index, years)
+    if files is not None:
+        _known_files(files, index["file"])
+        index = index[index["file"].isin(files)]
     result = {"reports": _typed("reports", index[[c for c in index.columns if c != "part" and (shown is None or c in shown)]])}
     live = index[["file", "part"]]
     current = _pairs(pa.Table.from_pandas(live, preserve_index=False))
     for name in PARTED:
         wanted = columns.get(name, schema.columns(name))
-        if (tables is not None and name not in tables) or not any((out / name).rglob("*.parquet")):
-            if tables is None or name in tables:
+        asked = tables is None or name in tables
+        some = keys is not None and "key" in schema.dtypes(name)
+        rows = _rows(out, name, live, years, keys if some else None) if asked else None
+        if rows is None:
+            if asked:
                 _check_complete(out, name, 0, index)
             result[name] = _typed(name, frame(name, [])[wanted])
             continue
-        some = keys is not None and "key" in schema.dtypes(name)
-        dataset, condition = _rows(out, name, live, years, keys if some else None)
-        table = _current(dataset.to_table(columns=sorted({"file", "part", *wanted}), filter=condition), current)
+        table = _current(rows[0].to_table(columns=sorted({"file", "part", *wanted}), filter=rows[1]), current)
         if not some:
             _check_complete(out, name, table.num_rows, index)
         target = arrow_schema(name)
         result[name] = _as_schema(table, pa.schema([target.field(c) for c in wanted])).to_pandas(types_mapper=PANDAS.get)
     if (tables is None or "errors" in tables) and (out / "build_errors.parquet").exists():
         extra = pd.read_parquet(out / "build_errors.parquet")
-        if years is not None:  # only the folder's problems with the files of those years
+        if years is not None or files is not None:  # only the folder's problems with the files loaded
             extra = extra[extra["file"].isin(index["file"])]
         result["errors"] = pd.concat([result["errors"], _typed("errors", extra[result["errors"].columns])], ignore_index=True)
     return Dataset(**result)
 
 
 def _rows(out: Path, name: str, live: pd.DataFrame, years: list[int | None] | None, keys: list[str] | None):
-    """A parted table as an Arrow dataset, and the filter of the rows of the parts in `live`
-    (the index's file and part), of those report years and indicator keys (None: all)."""
-    dataset = ds.dataset(out / name, format="parquet", partitioning=YEAR)
-    condition = ds.field("part").isin(pa.array(live["part"].unique(), pa.string()))
+    """A parted table as an Arrow dataset of the part files of the parts in `live` (the index's
+    file and part: a file's part files are found by their names, the others never opened), and
+    the filter of those parts' rows of those report years and indicator keys (None: all); None
+    when those parts have no row in the table."""
+    parts = set(live["part"])
+    paths = [str(p) for p in (out / name).rglob("*.parquet") if _part_of(p) in parts]
+    if not paths:
+        return None
+    dataset = ds.dataset(paths, format="parquet", partitioning=YEAR, partition_base_dir=str(out / name))
+    condition = ds.field("part").isin(pa.array(sorted(parts), pa.string()))
     if years is not None:
         by_year = ds.field("report_year").isin(pa.array([y for y in years if y is not None], pa.int32()))
         condition &= (by_year | ds.field("report_year").is_null()) if None in years else by_year
     if keys is not None:
         condition &= ds.field("key").isin(pa.array(keys, pa.string()))
     return dataset, condition
+
+
+def _known_files(files: list[str], held: pd.Series) -> None:
+    missing = sorted(set(files) - set(held))
+    if missing:
+        import difflib
+
+        close = difflib.get_close_matches(missing[0], list(held), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "names are as the reports table holds them (govstats.load(folder).reports.file)"
+        raise ValueError(f"no report {missing[0]!r} in the build: {hint}")
 
 
 def _of_years(index: pd.DataFrame, years: list[int | None] | None) -> pd.DataFrame:
@@ -457,13 +477,13 @@ def keys(out: Path, name: str = "best", years: list[int | None] | None = None) -
     large build's keys without holding its rows (those of 100 000 reports take gigabytes). A batch
     is of one part file: its rows are current when its files' index rows name its part (the few
     of a file changed since are left out)."""
-    if not any((out / name).rglob("*.parquet")):
-        return []
     live = _of_years(pd.read_parquet(out / "reports.parquet", columns=["file", "part", "report_year"]), years)[["file", "part"]]
+    rows = _rows(out, name, live, years, None)
+    if rows is None:
+        return []
     files_of = {part: set(files) for part, files in live.groupby("part")["file"]}
-    dataset, condition = _rows(out, name, live, years, None)
     found = set()
-    for batch in dataset.to_batches(columns=["key", "file", "part"], filter=condition):
+    for batch in rows[0].to_batches(columns=["key", "file", "part"], filter=rows[1]):
         parts = pc.unique(batch["part"]).to_pylist()
         for part in parts:
             rows = batch if len(parts) == 1 else batch.filter(pc.equal(batch["part"], part))

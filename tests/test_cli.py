@@ -49,6 +49,7 @@ def test_load_and_read_report_return_the_same_columns(seed_build):
     ({"keys": ["dibao_standards"]}, "no indicator key 'dibao_standards' in a govstats build: did you mean 'dibao_standard'?"),
     ({"years": "[2017]"}, "years are report years as integers"),  # papermill's -p gives text
     ({"years": [2017.0]}, "not 2017.0"),
+    ({"files": ["000_7e7a0834d21815b9"]}, "no report '000_7e7a0834d21815b9' in the build: did you mean '000_7e7a0834d21815b9.txt'?"),
 ])
 def test_loading_what_a_build_does_not_hold_is_an_error_not_empty_tables(seed_build, asked, message):
     import govstats
@@ -67,6 +68,43 @@ def test_one_name_or_year_loads_as_a_list_of_one(seed_build):
     in_2017 = dataset.reports.loc[dataset.reports["report_year"] == 2017, "file"]
     expected = dataset.facts[(dataset.facts["key"] == "dibao_standard") & dataset.facts["file"].isin(in_2017)]
     assert len(one.facts) == len(expected) > 0 and len(one.checks) == 0
+
+
+def test_loading_files_gives_their_rows_of_every_table(seed_build):
+    import govstats
+
+    dataset, out = seed_build
+    wanted = ["001_d30c6bb9e8db6bc5.txt", "004_871b05a060ee8a47.txt"]
+    some = govstats.load(out, files=wanted)
+    for name in vars(dataset):
+        whole = getattr(dataset, name)
+        pd.testing.assert_frame_equal(getattr(some, name).reset_index(drop=True), whole[whole["file"].isin(wanted)].reset_index(drop=True), obj=name)
+    assert len(some.facts) and len(govstats.load(out, files="001_d30c6bb9e8db6bc5.txt").reports) == 1
+
+
+def test_show_check_and_figures_read_only_what_they_print(seed_build, monkeypatch, tmp_path, capsys):
+    """Each command loaded the whole build (some 21 GB at 100 000 reports) to print one report,
+    the checks or the charts; they print what they did, reading their tables, columns and files."""
+    from govstats import cli, report, store
+    from govstats.figures import write_figures
+
+    dataset, out = seed_build
+    printed = {"show": report.show(dataset, "000_7e7a0834d21815b9.txt") + "\n", "check": report.check_summary(dataset) + "\n"}
+    asked = []
+    real = store.load
+
+    def spy(folder, tables=None, columns=None, years=None, keys=None, files=None):
+        asked.append((tables, files))
+        return real(folder, tables, columns, years, keys, files)
+
+    monkeypatch.setattr(store, "load", spy)
+    for command in (["show", "000"], ["check"]):
+        assert cli.main([*command, "--data", str(out)]) == 0
+        assert capsys.readouterr().out == printed[command[0]]
+    assert cli.main(["figures", "--data", str(out), "--out", str(tmp_path / "cli")]) == 0
+    assert len(asked) == 4 and all(tables is not None or files == ["000_7e7a0834d21815b9.txt"] for tables, files in asked)
+    for path in write_figures(dataset, tmp_path / "whole"):  # the same charts as from the whole build
+        assert path.read_bytes() == (tmp_path / "cli" / path.name).read_bytes(), path.name
 
 
 def test_an_unexpected_failure_on_one_file_fails_that_file_only(tmp_path, monkeypatch):

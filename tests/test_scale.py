@@ -571,10 +571,15 @@ def test_a_store_missing_a_part_file_fails_to_load(tmp_path, capsys):
     build(corpus(tmp_path, copies=1), out, progress=False, jobs=1, load_result=False)
     year = int(load(out, tables=[]).reports["report_year"].dropna().iloc[0])
     assert len(load(out, years=[year], columns={"facts": ["key"], "reports": ["agency"]}).facts) > 0  # complete: loads
-    next((out / "facts").rglob("*.parquet")).unlink()
+    lost = next((out / "facts").rglob("*.parquet"))
+    lost.unlink()
     with pytest.raises(StoreIncompleteError, match="build again with --full"):
         load(out)
-    assert cli.main(["check", "--data", str(out)]) == 2 and "facts holds" in capsys.readouterr().err
+    index = load(out, tables=[]).reports
+    of_that_year = index.loc[index["report_year"] == int(lost.parent.name.split("=")[1]), "file"].iloc[0]
+    assert cli.main(["show", of_that_year, "--data", str(out)]) == 2 and "facts holds" in capsys.readouterr().err
+    next((out / "checks").rglob("*.parquet")).unlink()
+    assert cli.main(["check", "--data", str(out)]) == 2 and "checks holds" in capsys.readouterr().err
 
 
 def test_an_output_folder_inside_the_input_folder_is_not_read_as_reports(tmp_path, capsys):
