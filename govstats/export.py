@@ -49,7 +49,11 @@ def to_dataset(results: list[ReportResult], corrections: list[dict] | None = Non
     for status in RANK:
         n = counts.get(status, pd.Series(dtype="Int64"))
         reports[f"n_checks_{status}"] = reports["file"].map(n).fillna(0).astype("Int64").where(reports["status"] == "parsed")
-    return Dataset(reports, facts, unmapped, frame("errors", errors), checks, best)
+    errors = frame("errors", errors)
+    for severity in ("error", "warning"):
+        n = errors.loc[errors["severity"] == severity, "file"].value_counts()
+        reports[f"n_{severity}s"] = reports["file"].map(n).fillna(0).astype("Int64")
+    return Dataset(reports, facts, unmapped, errors, checks, best)
 
 
 def build(folder: str | os.PathLike, out: str | os.PathLike, progress: bool = True, corrections: str | os.PathLike | None = None,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .export import Dataset
-from .store import COUNTED
+from .store import COUNTED, build_errors
 
 STATUSES = ("fail", "warn", "pass", "not_assessable")
 EXCEL_ROWS = 1_048_576  # lines of an Excel sheet, the header's included
@@ -16,21 +16,25 @@ EXCEL_ROWS = 1_048_576  # lines of an Excel sheet, the header's included
 
 def build_summary(out) -> tuple[str, pd.DataFrame]:
     """The summary of the build in folder `out` from its index of reports, which counts each
-    report's facts and checks (a build of any size); also its errors table."""
+    report's facts, checks, errors and warnings (a build of any size); also the errors rows read
+    for it: those of the files with an error, and the build's own problems."""
     from .export import load
 
-    data = load(out, tables=["errors"], columns={"reports": ["status", "template", "error_code", "n_facts", "n_prose_facts", "n_unmapped",
-                                                             *(f"n_checks_{s}" for s in STATUSES)]})
-    text = _summary(data.reports, data.errors)
+    reports = load(out, tables=[], columns={"reports": ["status", "template", "error_code", *(c for cs in COUNTED.values() for c in cs),
+                                                        "n_prose_facts"]}).reports
+    erring = list(reports.loc[reports["n_errors"] > 0, "file"])  # failed, or a correction of it stale
+    built = build_errors(Path(out))  # the build's own problems, with files it no longer holds too
+    errors = pd.concat([load(out, tables=["errors"], files=erring).errors, built[~built["file"].isin(erring)]], ignore_index=True)
+    text = _summary(reports, errors, int(reports["n_warnings"].sum()) + int((built["severity"] == "warning").sum()))
     for name, counted in COUNTED.items():
-        rows = int(data.reports[counted].sum().sum())
+        rows = int(reports[counted].sum().sum())
         if rows >= EXCEL_ROWS and (Path(out) / f"{name}.csv").exists():
             text += (f"\n  {name}.csv has {rows:,} rows: Excel shows the first {EXCEL_ROWS - 1:,}; load the Parquet (govstats.load)"
                      " for them all, and build with --no-csv to skip the copies")
-    return text, data.errors
+    return text, errors
 
 
-def _summary(reports: pd.DataFrame, errors: pd.DataFrame) -> str:
+def _summary(reports: pd.DataFrame, errors: pd.DataFrame, warnings: int) -> str:
     total = {c: int(reports[c].sum()) for c in reports.columns if c.startswith("n_")}
     parsed = reports[reports["status"] == "parsed"]
     failed = reports[reports["status"] != "parsed"]
@@ -38,7 +42,7 @@ def _summary(reports: pd.DataFrame, errors: pd.DataFrame) -> str:
     for template, n in parsed["template"].value_counts().sort_index().items():
         lines.append(f"  {template:<10} {n} report(s)")
     lines.append(f"  {total['n_facts'] - total['n_prose_facts']} table facts, {total['n_prose_facts']} prose facts, "
-                 f"{total['n_unmapped']} unmapped cells, {(errors['severity'] == 'warning').sum()} warnings")
+                 f"{total['n_unmapped']} unmapped cells, {warnings} warnings")
     lines.append("  checks: " + ", ".join(f"{total[f'n_checks_{s}']} {s}" for s in STATUSES))
     reasons = errors[errors["severity"] == "error"].drop_duplicates("file").set_index("file")["message"]
     for file, code in zip(failed["file"], failed["error_code"]):

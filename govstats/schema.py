@@ -38,6 +38,8 @@ REPORTS = [
     ("n_checks_warn", "Int64", "… with status warn"),
     ("n_checks_pass", "Int64", "… with status pass"),
     ("n_checks_not_assessable", "Int64", "… with status not_assessable"),
+    ("n_errors", "Int64", "rows in errors for this file with severity error (it gave no data, or a correction of it is stale)"),
+    ("n_warnings", "Int64", "… with severity warning (not counting the build's own, such as same_report: build_errors.parquet)"),
     ("evidence", "string", "where each recognised field was read: `field: line N: text; …`"),
 ]
 

@@ -422,12 +422,19 @@ def load(out: Path, tables: list[str] | None = None, columns: dict[str, list[str
             _check_complete(out, name, table.num_rows, index)
         target = arrow_schema(name)
         result[name] = _as_schema(table, pa.schema([target.field(c) for c in wanted])).to_pandas(types_mapper=PANDAS.get)
-    if (tables is None or "errors" in tables) and (out / "build_errors.parquet").exists():
-        extra = pd.read_parquet(out / "build_errors.parquet")
+    if tables is None or "errors" in tables:
+        extra = build_errors(out)
         if years is not None or files is not None:  # only the folder's problems with the files loaded
             extra = extra[extra["file"].isin(index["file"])]
-        result["errors"] = pd.concat([result["errors"], _typed("errors", extra[result["errors"].columns])], ignore_index=True)
+        result["errors"] = pd.concat([result["errors"], extra[result["errors"].columns]], ignore_index=True)
     return Dataset(**result)
+
+
+def build_errors(out: Path) -> pd.DataFrame:
+    """The build's own problems with the folder's files (a manifest mismatch, a name that is not
+    UTF-8, the same report twice, a correction of a file no longer there), in the errors schema."""
+    path = out / "build_errors.parquet"
+    return _typed("errors", pd.read_parquet(path)[schema.columns("errors")] if path.exists() else frame("errors", []))
 
 
 def _rows(out: Path, name: str, live: pd.DataFrame, years: list[int | None] | None, keys: list[str] | None):
@@ -498,7 +505,8 @@ class StoreIncompleteError(RuntimeError):
     """A store's tables hold fewer or more rows than its index counts."""
 
 
-COUNTED = {"facts": ["n_facts"], "unmapped": ["n_unmapped"], "checks": [c for c in schema.columns("reports") if c.startswith("n_checks_")]}
+COUNTED = {"facts": ["n_facts"], "unmapped": ["n_unmapped"], "checks": [c for c in schema.columns("reports") if c.startswith("n_checks_")],
+           "errors": ["n_errors", "n_warnings"]}
 
 
 def _check_complete(out: Path, name: str, rows: int, index: pd.DataFrame) -> None:

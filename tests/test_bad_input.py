@@ -333,6 +333,14 @@ def test_build_over_mixed_folder_accounts_for_every_file(tmp_path):
         for status in ("fail", "warn", "pass", "not_assessable"):
             assert getattr(r, f"n_checks_{status}") == statuses.get((r.file, status), 0)
     assert reports["n_checks_pass"].sum() > 0
+    # and its rows of errors, by severity (the summary counts them there)
+    from govstats.store import build_errors
+
+    assert len(build_errors(out)) == 0  # every row of errors is a file's own
+    by_severity = data.errors.groupby(["file", "severity"]).size()
+    for r in reports.itertuples():
+        assert (r.n_errors, r.n_warnings) == (by_severity.get((r.file, "error"), 0), by_severity.get((r.file, "warning"), 0)), r.file
+    assert reports["n_errors"].sum() > 0 and reports["n_warnings"].sum() > 0
     assert dict(zip(reports["file"], reports["encoding"]))["gbk_003.txt"] == "gb18030"
     gbk = facts[(facts["file"] == "gbk_003.txt") & (facts["key"] == "channel_website")]
     assert list(gbk["value"].astype(float)) == [101.0]

@@ -84,3 +84,22 @@ def test_an_entry_for_a_fact_that_does_not_exist_is_stale(tmp_path):
 def test_a_malformed_corrections_file_stops_the_build_with_its_reason(tmp_path, text):
     with pytest.raises(CorrectionsFileError):
         load_corrections(write(tmp_path, text))
+
+
+def test_the_build_summary_says_what_the_whole_tables_say(tmp_path):
+    """The summary reads the index's counts and the errors rows of the files with an error only
+    (the whole errors table took 1.5 s at 100 000 reports): a failed file, a stale correction of a
+    file (an error of a parsed file), one of a file not there and the same report twice (the
+    build's own problems) are said as the whole tables say them."""
+    from govstats import report
+
+    folder = one_seed(tmp_path)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "twin.txt").write_bytes((RAW / SEED_003).read_bytes() + b"\n")
+    gone = ENTRY.replace(SEED_003, "gone.txt")
+    data = build(folder, tmp_path / "out", progress=False, corrections=write(tmp_path, ENTRY.replace("shows = 101", "shows = 99") + gone))
+    text, errors = report.build_summary(tmp_path / "out")
+    assert text == report._summary(data.reports, data.errors, int((data.errors["severity"] == "warning").sum()))
+    assert "FAILED empty.txt: empty_file" in text and (errors["code"] == "same_report").sum() == 1
+    stale = errors[errors["code"] == "correction_stale"]
+    assert sorted(stale["file"]) == [SEED_003, "gone.txt"] and len(data.errors[data.errors["code"] == "correction_stale"]) == 2
