@@ -493,11 +493,11 @@ def keys(out: Path, name: str = "best", years: list[int | None] | None = None) -
     for batch in rows[0].to_batches(columns=["key", "file", "part"], filter=rows[1]):
         parts = pc.unique(batch["part"]).to_pylist()
         for part in parts:
-            rows = batch if len(parts) == 1 else batch.filter(pc.equal(batch["part"], part))
+            of_part = batch if len(parts) == 1 else batch.filter(pc.equal(batch["part"], part))
             current = files_of.get(part, set())
-            if not current.issuperset(pc.unique(rows["file"]).to_pylist()):
-                rows = rows.filter(pc.is_in(rows["file"], value_set=pa.array(sorted(current), pa.string())))
-            found.update(pc.unique(rows["key"]).drop_null().to_pylist())
+            if not current.issuperset(pc.unique(of_part["file"]).to_pylist()):
+                of_part = of_part.filter(pc.is_in(of_part["file"], value_set=pa.array(sorted(current), pa.string())))
+            found.update(pc.unique(of_part["key"]).drop_null().to_pylist())
     return sorted(found - {""})
 
 

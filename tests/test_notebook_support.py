@@ -182,6 +182,8 @@ def test_the_explorer_of_a_folder_reads_an_indicator_when_it_is_chosen(seed_buil
     assert set(of_2017.table["report_year"]) == {2017} and len(of_2017.table) == (ds.reports["report_year"] == 2017).sum()
     with pytest.raises(ValueError, match="not '2017'"):
         widgets.explore(out, years="2017")
+    with pytest.raises(ValueError, match="give explore the folder"):  # a loaded Dataset holds the years it was loaded for
+        widgets.explore(ds, years=2017)
 
 
 def gold_year_values(key: str, files: list[str]) -> list[float]:
