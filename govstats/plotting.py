@@ -138,23 +138,22 @@ def dibao_standards(table: pd.DataFrame) -> Figure:
     pivot = rows.pivot_table(index="place", columns="area", values="monthly", aggfunc="first")
     fig, ax = _figure()
     areas = [a for a in ("urban", "rural", "all") if a in pivot.columns]
+    colours = ["#3b6ea5", "#4f9d55", "#9a9a9a"]
     if len(pivot) > MAX_BARS:
-        for area, colour in zip(areas, ["#3b6ea5", "#4f9d55", "#9a9a9a"]):
+        for area, colour in zip(areas, colours):
             values = pivot[area].dropna()
             ax.hist(values, bins=30, alpha=0.6, color=colour, label=f"{AREAS[area]} ({len(values)})")
         ax.set_xlabel("元/人/月")
         ax.set_ylabel("地方·年份数")
         ax.set_title(f"低保标准:城市与农村,{len(pivot)} 个地方·年份")
-        ax.legend(frameon=False)
-        _note(fig, "按月口径比较:报告以年计(元/人/年)的标准已除以 12。")
-        return fig
-    width = 0.8 / max(len(areas), 1)
-    x = np.arange(len(pivot))
-    for i, area in enumerate(areas):
-        ax.bar(x + i * width, pivot[area].to_numpy(), width, label=AREAS[area], color=["#3b6ea5", "#4f9d55", "#9a9a9a"][i])
-    ax.set_xticks(x + width * (len(areas) - 1) / 2, pivot.index)
-    ax.set_ylabel("元/人/月")
-    ax.set_title("低保标准:城市与农村")
+    else:
+        width = 0.8 / max(len(areas), 1)
+        x = np.arange(len(pivot))
+        for i, area in enumerate(areas):
+            ax.bar(x + i * width, pivot[area].to_numpy(), width, label=AREAS[area], color=colours[i])
+        ax.set_xticks(x + width * (len(areas) - 1) / 2, pivot.index)
+        ax.set_ylabel("元/人/月")
+        ax.set_title("低保标准:城市与农村")
     ax.legend(frameon=False)
     _note(fig, "按月口径比较:报告以年计(元/人/年)的标准已除以 12。")
     return fig
@@ -171,16 +170,14 @@ def dibao_gap(gap: pd.DataFrame) -> Figure:
         ax.set_xlabel("低保标准(元/人/月)")
         ax.set_ylabel("月人均补助水平(元/人/月)")
         ax.set_title(f"低保标准与实际人均补助:{len(gap)} 组")
-        ax.legend(frameon=False)
-        _note(fig, "按月口径;年标准已除以 12。补助水平高于标准时,多为报告口径不一(如按户计)。")
-        return fig
-    labels = gap["place"] + " " + gap["area_zh"] + " " + gap["period"]
-    x = np.arange(len(gap))
-    ax.bar(x - 0.2, gap["dibao_standard"], 0.4, label="低保标准", color="#3b6ea5")
-    ax.bar(x + 0.2, gap["dibao_avg_benefit"], 0.4, label="月人均补助水平", color="#e07b39")
-    ax.set_xticks(x, labels, rotation=20, ha="right")
-    ax.set_ylabel("元/人/月")
-    ax.set_title("低保标准与实际人均补助")
+    else:
+        labels = gap["place"] + " " + gap["area_zh"] + " " + gap["period"]
+        x = np.arange(len(gap))
+        ax.bar(x - 0.2, gap["dibao_standard"], 0.4, label="低保标准", color="#3b6ea5")
+        ax.bar(x + 0.2, gap["dibao_avg_benefit"], 0.4, label="月人均补助水平", color="#e07b39")
+        ax.set_xticks(x, labels, rotation=20, ha="right")
+        ax.set_ylabel("元/人/月")
+        ax.set_title("低保标准与实际人均补助")
     ax.legend(frameon=False)
     _note(fig, "按月口径;年标准已除以 12。补助水平高于标准时,多为报告口径不一(如按户计)。")
     return fig

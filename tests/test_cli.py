@@ -82,27 +82,19 @@ def test_loading_files_gives_their_rows_of_every_table(seed_build):
     assert len(some.facts) and len(govstats.load(out, files="001_d30c6bb9e8db6bc5.txt").reports) == 1
 
 
-def test_show_check_and_figures_read_only_what_they_print(seed_build, monkeypatch, tmp_path, capsys):
+def test_show_check_and_figures_read_only_what_they_print(seed_build, loads, tmp_path, capsys):
     """Each command loaded the whole build (some 21 GB at 100 000 reports) to print one report,
     the checks or the charts; they print what they did, reading their tables, columns and files."""
-    from govstats import cli, report, store
+    from govstats import cli, report
     from govstats.figures import write_figures
 
     dataset, out = seed_build
     printed = {"show": report.show(dataset, "000_7e7a0834d21815b9.txt") + "\n", "check": report.check_summary(dataset) + "\n"}
-    asked = []
-    real = store.load
-
-    def spy(folder, tables=None, columns=None, years=None, keys=None, files=None):
-        asked.append((tables, files))
-        return real(folder, tables, columns, years, keys, files)
-
-    monkeypatch.setattr(store, "load", spy)
     for command in (["show", "000"], ["check"]):
         assert cli.main([*command, "--data", str(out)]) == 0
         assert capsys.readouterr().out == printed[command[0]]
     assert cli.main(["figures", "--data", str(out), "--out", str(tmp_path / "cli")]) == 0
-    assert len(asked) == 4 and all(tables is not None or files == ["000_7e7a0834d21815b9.txt"] for tables, files in asked)
+    assert len(loads) == 4 and all(call["tables"] is not None or call["files"] == ["000_7e7a0834d21815b9.txt"] for call in loads)
     for path in write_figures(dataset, tmp_path / "whole"):  # the same charts as from the whole build
         assert path.read_bytes() == (tmp_path / "cli" / path.name).read_bytes(), path.name
 

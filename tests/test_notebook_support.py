@@ -154,21 +154,11 @@ def test_changing_controls_in_code_changes_the_table_and_the_chart(ds):
     assert len(box.table) == 5
 
 
-def test_the_explorer_of_a_folder_reads_an_indicator_when_it_is_chosen(seed_build, monkeypatch):
+def test_the_explorer_of_a_folder_reads_an_indicator_when_it_is_chosen(seed_build, loads):
     """Given a build's folder, the explorer shows what it shows of the loaded build, reading the
     index and then one indicator's best values at a time, never the whole table (9 GB at 100 000
     reports); five indicators chosen in turn (more than it keeps), then the first again."""
-    from govstats import store
-
     ds, out = seed_build
-    asked = []
-    real = store.load
-
-    def spy(folder, tables=None, columns=None, years=None, keys=None, files=None):
-        asked.append((tables, keys))
-        return real(folder, tables, columns, years, keys, files)
-
-    monkeypatch.setattr(store, "load", spy)
     lazy, loaded = widgets.explore(out), widgets.explore(ds)
     assert lazy.panel.indicator.options == loaded.panel.indicator.options and len(lazy.panel.indicator.options) > 100
     for key in ["channel_website", "dibao_standard", "channel_wechat", "applications_received", "dibao_spending", "proactive_total"]:
@@ -177,7 +167,7 @@ def test_the_explorer_of_a_folder_reads_an_indicator_when_it_is_chosen(seed_buil
         assert lazy.table["state"].eq("reported").any(), key
     lazy.panel.province.value = loaded.panel.province.value = "福建省"
     pd.testing.assert_frame_equal(lazy.table, loaded.table)
-    assert asked[0] == ([], None) and all(keys is not None and len(keys) == 1 for _, keys in asked[1:]) and len(asked) == 8
+    assert loads[0]["tables"] == [] and all(call["keys"] is not None and len(call["keys"]) == 1 for call in loads[1:]) and len(loads) == 8
     of_2017 = widgets.explore(out, years=2017)
     assert set(of_2017.table["report_year"]) == {2017} and len(of_2017.table) == (ds.reports["report_year"] == 2017).sum()
     with pytest.raises(ValueError, match="not '2017'"):
