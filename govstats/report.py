@@ -60,7 +60,7 @@ def check_summary(dataset: Dataset) -> str:
     """One line per report with its check counts, then each failed or warned check."""
     checks = dataset.checks
     lines = [f"{'file':<40} {'agency':<16} {'year':>4} {'template':<9} " + " ".join(f"{s:>5}" for s in ("fail", "warn", "pass", "n/a"))]
-    for _, r in dataset.reports.iterrows():
+    for r in dataset.reports.to_dict("records"):  # not iterrows: a Series a report took 10 s at 100 000
         if r["status"] != "parsed":
             lines.append(f"{r['file']:<40} FAILED: {r['error_code']}")
             continue
