@@ -166,11 +166,9 @@ def read_bytes(path: Path) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise UnreadableFileError("not a regular file (a named pipe, socket or device): not read")
         return path.read_bytes()
-    except FileNotFoundError as exc:
-        if os.path.islink(path):
-            raise UnreadableFileError(f"a link to {os.readlink(path)}, which is not there") from exc
-        raise UnreadableFileError(f"the file cannot be read ({exc.strerror or exc}); check that it exists and is readable") from exc
     except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and os.path.islink(path):
+            raise UnreadableFileError(f"a link to {os.readlink(path)}, which is not there") from exc
         raise UnreadableFileError(f"the file cannot be read ({exc.strerror or exc}); check that it exists and is readable") from exc
 
 
